@@ -1,0 +1,59 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
+
+export default tseslint.config(
+  { ignores: ['dist', 'node_modules', 'data', 'playwright-report', 'test-results', 'coverage'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node, ...globals.browser } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  {
+    files: ['src/web/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      // The desk talks to the server only over HTTP: it must never bundle server code.
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/server/**', '**/server'], message: 'The desk must not import the server.' },
+            { group: ['@mui/material', '@mui/icons-material'], message: 'Import MUI by path (@mui/material/Button) to keep the bundle small.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Test files beside desk code may start the real server in-process.
+    files: ['src/web/**/*.test.{ts,tsx}', 'src/web/test/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['@mui/material', '@mui/icons-material'], message: 'Import MUI by path.' }] },
+      ],
+    },
+  },
+  {
+    files: ['src/contract/**/*.ts'],
+    rules: {
+      // The contract is shared by both sides and imports neither.
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/server/**', '**/server', '**/web/**', '**/web'], message: 'The contract imports neither side.' },
+          ],
+        },
+      ],
+    },
+  },
+);

@@ -1,0 +1,276 @@
+import type { z } from 'zod';
+import {
+  AcceptedSchema,
+  CallListSchema,
+  CallSchema,
+  type Accepted,
+  type Call,
+  type CallListQuery,
+  type CreateCallRequest,
+} from './calls.ts';
+import {
+  CustomerFlagsSchema,
+  type CustomerFlags,
+  type CustomerFlagsPatch,
+} from './customer-flags.ts';
+import {
+  CallSettingsSchema,
+  DirectoryAgentListSchema,
+  DirectoryAgentSchema,
+  DirectoryMenuListSchema,
+  DirectoryMenuSchema,
+  type CallSettings,
+  type DirectoryAgent,
+  type DirectoryMenu,
+} from './directory.ts';
+import {
+  ClockSchema,
+  DeskSessionSchema,
+  type AgentPatch,
+  type CallEventRequest,
+  type ClockRequest,
+  type DeskSession,
+  type MenuPatch,
+  type SettingsPatch,
+} from './emulator.ts';
+
+// A typed fetch client for every endpoint of the Call API, the directory and the
+// emulator's control API. Successful answers come back typed; every other answer throws
+// one error type that carries the status and the server's own message.
+
+export const API_PREFIX = '/apps/api/v1';
+export const MANAGER_PREFIX = '/manager/api/v1';
+export const EMULATOR_PREFIX = '/emulator';
+
+export class CallApiError extends Error {
+  readonly status: number;
+  /** Seconds the server asked us to wait (429), when it said. */
+  readonly retryAfter: number | undefined;
+  readonly body: unknown;
+
+  constructor(status: number, message: string, body: unknown, retryAfter?: number) {
+    super(message);
+    this.name = 'CallApiError';
+    this.status = status;
+    this.body = body;
+    this.retryAfter = retryAfter;
+  }
+
+  /** True when no answer came at all (offline, server down, aborted). */
+  get isNetworkError(): boolean {
+    return this.status === 0;
+  }
+}
+
+export interface CallApiClientOptions {
+  /** Origin and prefix the API paths are appended to: '' (same origin), '/desk/api', 'http://127.0.0.1:8080'. */
+  baseUrl: string;
+  /** HTTP Basic credentials; omit when a server in front adds them (the desk). */
+  credentials?: { subdomain: string; token: string };
+  /** Extra headers for every request. */
+  headers?: Record<string, string>;
+  /** How many times a 429 is retried after its Retry-After (default 2). */
+  rateLimitRetries?: number;
+  fetch?: typeof fetch;
+}
+
+export interface CallPage {
+  calls: Call[];
+  total: number;
+  perPage: number;
+  /** RFC 8288 links by rel (first, prev, next, last), as the server sent them. */
+  links: Partial<Record<'first' | 'prev' | 'next' | 'last', string>>;
+}
+
+export type CreateCallResult =
+  | { status: 201; call: Call }
+  | { status: 202; accepted: Accepted };
+
+export type CancelResult = { status: 200; call: Call } | { status: 204 };
+
+function encodeBase64(text: string): string {
+  if (typeof btoa === 'function') return btoa(text);
+  return Buffer.from(text, 'utf8').toString('base64');
+}
+
+/** Parses an RFC 8288 Link header into rel → URI. */
+export function parseLinkHeader(header: string | null): CallPage['links'] {
+  const links: CallPage['links'] = {};
+  if (!header) return links;
+  for (const part of header.split(',')) {
+    const match = /<([^>]*)>\s*;\s*rel="?([a-z]+)"?/i.exec(part.trim());
+    if (match && ['first', 'prev', 'next', 'last'].includes(match[2]!)) {
+      links[match[2] as keyof CallPage['links']] = match[1]!;
+    }
+  }
+  return links;
+}
+
+function toQueryString(query: object): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined || value === null || value === '') continue;
+    params.set(key, String(value));
+  }
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export function createCallApiClient(options: CallApiClientOptions) {
+  const doFetch = options.fetch ?? ((...args: Parameters<typeof fetch>) => fetch(...args));
+  const retries = options.rateLimitRetries ?? 2;
+  const baseHeaders: Record<string, string> = { Accept: 'application/json', ...options.headers };
+  if (options.credentials) {
+    const { subdomain, token } = options.credentials;
+    baseHeaders.Authorization = `Basic ${encodeBase64(`${subdomain}:${token}`)}`;
+  }
+
+  async function request(
+    method: string,
+    path: string,
+    body?: unknown,
+    signal?: AbortSignal,
+  ): Promise<Response> {
+    const headers = { ...baseHeaders };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    for (let attempt = 0; ; attempt++) {
+      let response: Response;
+      try {
+        response = await doFetch(`${options.baseUrl}${path}`, {
+          method,
+          headers,
+          body: body === undefined ? undefined : JSON.stringify(body),
+          signal,
+        });
+      } catch (error) {
+        if (signal?.aborted) throw error;
+        throw new CallApiError(0, 'The server could not be reached. Check your connection.', error);
+      }
+      if (response.status === 429 && attempt < retries) {
+        const wait = Number(response.headers.get('Retry-After'));
+        await sleep(Math.min(Number.isFinite(wait) && wait > 0 ? wait * 1000 : 1000, 10_000));
+        continue;
+      }
+      return response;
+    }
+  }
+
+  async function fail(response: Response): Promise<never> {
+    let body: unknown = null;
+    let message = `The server answered ${response.status}`;
+    try {
+      body = await response.json();
+      if (body && typeof body === 'object' && typeof (body as { message?: unknown }).message === 'string') {
+        message = (body as { message: string }).message;
+      }
+    } catch {
+      // A body that is not JSON: keep the status line as the message.
+    }
+    const retryAfter = Number(response.headers.get('Retry-After'));
+    throw new CallApiError(response.status, message, body, Number.isFinite(retryAfter) ? retryAfter : undefined);
+  }
+
+  async function json<S extends z.ZodType>(
+    schema: S,
+    method: string,
+    path: string,
+    body?: unknown,
+    signal?: AbortSignal,
+  ): Promise<z.output<S>> {
+    const response = await request(method, path, body, signal);
+    if (!response.ok) return fail(response);
+    return schema.parse(await response.json());
+  }
+
+  const api = (path: string) => `${API_PREFIX}${path}`;
+  const manager = (path: string) => `${MANAGER_PREFIX}${path}`;
+  const emulator = (path: string) => `${EMULATOR_PREFIX}${path}`;
+
+  return {
+    async createCall(body: CreateCallRequest, signal?: AbortSignal): Promise<CreateCallResult> {
+      const response = await request('POST', api('/calls'), body, signal);
+      if (response.status === 201) return { status: 201, call: CallSchema.parse(await response.json()) };
+      if (response.status === 202) {
+        return { status: 202, accepted: AcceptedSchema.parse(await response.json()) };
+      }
+      return fail(response);
+    },
+
+    getCall(id: number, signal?: AbortSignal): Promise<Call> {
+      return json(CallSchema, 'GET', api(`/calls/${id}`), undefined, signal);
+    },
+
+    async listCalls(query: CallListQuery = {}, signal?: AbortSignal): Promise<CallPage> {
+      const response = await request('GET', api(`/calls${toQueryString(query)}`), undefined, signal);
+      if (!response.ok) return fail(response);
+      return {
+        calls: CallListSchema.parse(await response.json()),
+        total: Number(response.headers.get('Total') ?? 0),
+        perPage: Number(response.headers.get('Per-Page') ?? 0),
+        links: parseLinkHeader(response.headers.get('Link')),
+      };
+    },
+
+    async cancelScheduledCall(id: number): Promise<CancelResult> {
+      const response = await request('PATCH', api(`/calls/scheduled/${id}/cancel`));
+      if (response.status === 204) return { status: 204 };
+      if (response.status === 200) return { status: 200, call: CallSchema.parse(await response.json()) };
+      return fail(response);
+    },
+
+    cancelScheduledCalls(callIds: number[]): Promise<Call[]> {
+      return json(CallListSchema, 'PATCH', api('/calls/scheduled/cancel'), { call_ids: callIds });
+    },
+
+    getCustomerFlags(id: number, signal?: AbortSignal): Promise<CustomerFlags> {
+      return json(CustomerFlagsSchema, 'GET', api(`/calls/${id}/customer_flag`), undefined, signal);
+    },
+
+    updateCustomerFlags(id: number, patch: CustomerFlagsPatch): Promise<CustomerFlags> {
+      return json(CustomerFlagsSchema, 'PATCH', api(`/calls/${id}/customer_flag`), patch);
+    },
+
+    listMenus(signal?: AbortSignal): Promise<DirectoryMenu[]> {
+      return json(DirectoryMenuListSchema, 'GET', manager('/menus'), undefined, signal);
+    },
+
+    listAgents(signal?: AbortSignal): Promise<DirectoryAgent[]> {
+      return json(DirectoryAgentListSchema, 'GET', manager('/agents'), undefined, signal);
+    },
+
+    getCallSettings(signal?: AbortSignal): Promise<CallSettings> {
+      return json(CallSettingsSchema, 'GET', manager('/settings/call'), undefined, signal);
+    },
+
+    emulator: {
+      async reset(): Promise<void> {
+        const response = await request('POST', emulator('/reset'));
+        if (response.status !== 204) await fail(response);
+      },
+      updateAgent(email: string, patch: AgentPatch): Promise<DirectoryAgent> {
+        return json(DirectoryAgentSchema, 'PATCH', emulator(`/agents/${encodeURIComponent(email)}`), patch);
+      },
+      updateMenu(id: number, patch: MenuPatch): Promise<DirectoryMenu> {
+        return json(DirectoryMenuSchema, 'PATCH', emulator(`/menus/${id}`), patch);
+      },
+      updateSettings(patch: SettingsPatch): Promise<CallSettings> {
+        return json(CallSettingsSchema, 'PATCH', emulator('/settings'), patch);
+      },
+      sendEvent(callId: number, event: CallEventRequest): Promise<Call> {
+        return json(CallSchema, 'POST', emulator(`/calls/${callId}/events`), event);
+      },
+      setClock(body: ClockRequest): Promise<{ now: string }> {
+        return json(ClockSchema, 'POST', emulator('/clock'), body);
+      },
+    },
+
+    /** Only on the desk's own server: how it is serving the desk. */
+    session(signal?: AbortSignal): Promise<DeskSession> {
+      return json(DeskSessionSchema, 'GET', '/session', undefined, signal);
+    },
+  };
+}
+
+export type CallApiClient = ReturnType<typeof createCallApiClient>;
