@@ -61,8 +61,14 @@ export const API_ERRORS = fixed({
     message: 'recording_permission is not valid',
     field: 'recording_permission',
   },
-  onlyIvrAndMobileMenus: { message: 'Only IVR and mobile menu IDs are permitted', field: 'menu_id' },
-  onlyMobileAndWebMenus: { message: 'Only mobile and web menu IDs are permitted', field: 'menu_id' },
+  onlyIvrAndMobileMenus: {
+    message: 'Only IVR and mobile menu IDs are permitted',
+    field: 'menu_id',
+  },
+  onlyMobileAndWebMenus: {
+    message: 'Only mobile and web menu IDs are permitted',
+    field: 'menu_id',
+  },
   menuManualRedirection: {
     message: "Menu is in 'manual redirection' state, can't accept calls",
     field: 'menu_id',

@@ -7,7 +7,11 @@ import { lenientEnum, list, nullable, type Lenient } from './schema-helpers.ts';
 // Enumerations
 // ---------------------------------------------------------------------------------------
 
-export const CALL_TYPES = ['Voice Outbound (API)', 'Voice Inbound (API)', 'Voice Scheduled (API)'] as const;
+export const CALL_TYPES = [
+  'Voice Outbound (API)',
+  'Voice Inbound (API)',
+  'Voice Scheduled (API)',
+] as const;
 export type CallType = (typeof CALL_TYPES)[number];
 
 /** Deprecated names the API still accepts and normalises to the canonical ones. */
@@ -90,7 +94,9 @@ export const MENU_TYPES = ['ivr_menu', 'mobile_menu', 'web_menu', 'chat_menu'] a
 export const MENU_STATES = ['open', 'after_hours', 'manual_redirection'] as const;
 
 /** Menu types each call type accepts (CALL-API.md, inbound step 6 and scheduled). */
-export const MENU_TYPES_FOR: Readonly<Record<'Voice Inbound (API)' | 'Voice Scheduled (API)', readonly string[]>> = {
+export const MENU_TYPES_FOR: Readonly<
+  Record<'Voice Inbound (API)' | 'Voice Scheduled (API)', readonly string[]>
+> = {
   'Voice Inbound (API)': ['ivr_menu', 'mobile_menu'],
   'Voice Scheduled (API)': ['mobile_menu', 'web_menu'],
 };
@@ -168,7 +174,10 @@ export const OutboundCallRequestSchema = z
     outbound_number: z
       .string()
       .trim()
-      .refine((v) => v === '' || isWellFormedPhone(v), API_ERRORS.outboundNumberNotWellFormed.message)
+      .refine(
+        (v) => v === '' || isWellFormedPhone(v),
+        API_ERRORS.outboundNumberNotWellFormed.message,
+      )
       .optional(),
     lang: LangFieldSchema.optional(),
   })
@@ -231,7 +240,10 @@ export const ScheduledCallRequestSchema = z
     scheduled_at: z
       .string({ error: API_ERRORS.scheduledAtRequired.message })
       .min(1, API_ERRORS.scheduledAtRequired.message)
-      .refine((v) => parseIsoDateTime(v) !== undefined, API_ERRORS.scheduledAtNotWellFormed.message),
+      .refine(
+        (v) => parseIsoDateTime(v) !== undefined,
+        API_ERRORS.scheduledAtNotWellFormed.message,
+      ),
     lang: LangFieldSchema.optional(),
     recording_permission: recordingPermissionField.optional(),
     ticket_id: z.union([z.string().trim(), z.int()]).optional(),
@@ -239,7 +251,11 @@ export const ScheduledCallRequestSchema = z
   })
   .superRefine((req, ctx) => {
     if (req.menu_id === undefined && req.call_id === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['menu_id'], message: API_ERRORS.menuIdRequired.message });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['menu_id'],
+        message: API_ERRORS.menuIdRequired.message,
+      });
     }
   });
 export type ScheduledCallRequest = z.input<typeof ScheduledCallRequestSchema>;
@@ -451,6 +467,9 @@ export interface CallListQuery {
 }
 
 export const BulkCancelRequestSchema = z.object({
-  call_ids: z.array(z.union([z.int().nonnegative(), z.string().regex(digits)])).min(1).max(MAX_PER_PAGE),
+  call_ids: z
+    .array(z.union([z.int().nonnegative(), z.string().regex(digits)]))
+    .min(1)
+    .max(MAX_PER_PAGE),
 });
 export type BulkCancelRequest = z.input<typeof BulkCancelRequestSchema>;

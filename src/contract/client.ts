@@ -82,9 +82,7 @@ export interface CallPage {
   links: Partial<Record<'first' | 'prev' | 'next' | 'last', string>>;
 }
 
-export type CreateCallResult =
-  | { status: 201; call: Call }
-  | { status: 202; accepted: Accepted };
+export type CreateCallResult = { status: 201; call: Call } | { status: 202; accepted: Accepted };
 
 export type CancelResult = { status: 200; call: Call } | { status: 204 };
 
@@ -162,14 +160,23 @@ export function createCallApiClient(options: CallApiClientOptions) {
     let message = `The server answered ${response.status}`;
     try {
       body = await response.json();
-      if (body && typeof body === 'object' && typeof (body as { message?: unknown }).message === 'string') {
+      if (
+        body &&
+        typeof body === 'object' &&
+        typeof (body as { message?: unknown }).message === 'string'
+      ) {
         message = (body as { message: string }).message;
       }
     } catch {
       // A body that is not JSON: keep the status line as the message.
     }
     const retryAfter = Number(response.headers.get('Retry-After'));
-    throw new CallApiError(response.status, message, body, Number.isFinite(retryAfter) ? retryAfter : undefined);
+    throw new CallApiError(
+      response.status,
+      message,
+      body,
+      Number.isFinite(retryAfter) ? retryAfter : undefined,
+    );
   }
 
   async function json<S extends z.ZodType>(
@@ -191,7 +198,8 @@ export function createCallApiClient(options: CallApiClientOptions) {
   return {
     async createCall(body: CreateCallRequest, signal?: AbortSignal): Promise<CreateCallResult> {
       const response = await request('POST', api('/calls'), body, signal);
-      if (response.status === 201) return { status: 201, call: CallSchema.parse(await response.json()) };
+      if (response.status === 201)
+        return { status: 201, call: CallSchema.parse(await response.json()) };
       if (response.status === 202) {
         return { status: 202, accepted: AcceptedSchema.parse(await response.json()) };
       }
@@ -203,7 +211,12 @@ export function createCallApiClient(options: CallApiClientOptions) {
     },
 
     async listCalls(query: CallListQuery = {}, signal?: AbortSignal): Promise<CallPage> {
-      const response = await request('GET', api(`/calls${toQueryString(query)}`), undefined, signal);
+      const response = await request(
+        'GET',
+        api(`/calls${toQueryString(query)}`),
+        undefined,
+        signal,
+      );
       if (!response.ok) return fail(response);
       return {
         calls: CallListSchema.parse(await response.json()),
@@ -216,7 +229,8 @@ export function createCallApiClient(options: CallApiClientOptions) {
     async cancelScheduledCall(id: number): Promise<CancelResult> {
       const response = await request('PATCH', api(`/calls/scheduled/${id}/cancel`));
       if (response.status === 204) return { status: 204 };
-      if (response.status === 200) return { status: 200, call: CallSchema.parse(await response.json()) };
+      if (response.status === 200)
+        return { status: 200, call: CallSchema.parse(await response.json()) };
       return fail(response);
     },
 
@@ -250,7 +264,12 @@ export function createCallApiClient(options: CallApiClientOptions) {
         if (response.status !== 204) await fail(response);
       },
       updateAgent(email: string, patch: AgentPatch): Promise<DirectoryAgent> {
-        return json(DirectoryAgentSchema, 'PATCH', emulator(`/agents/${encodeURIComponent(email)}`), patch);
+        return json(
+          DirectoryAgentSchema,
+          'PATCH',
+          emulator(`/agents/${encodeURIComponent(email)}`),
+          patch,
+        );
       },
       updateMenu(id: number, patch: MenuPatch): Promise<DirectoryMenu> {
         return json(DirectoryMenuSchema, 'PATCH', emulator(`/menus/${id}`), patch);

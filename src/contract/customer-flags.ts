@@ -9,9 +9,18 @@ export const CUSTOMER_FLAG_ALIASES: Readonly<Record<string, CustomerFlagKey>> = 
 };
 
 export const CustomerFlagsSchema = z.object({
-  verified_customer: z.boolean().nullish().transform((v) => v ?? false),
-  bad_actor: z.boolean().nullish().transform((v) => v ?? false),
-  repeat_customer: z.boolean().nullish().transform((v) => v ?? false),
+  verified_customer: z
+    .boolean()
+    .nullish()
+    .transform((v) => v ?? false),
+  bad_actor: z
+    .boolean()
+    .nullish()
+    .transform((v) => v ?? false),
+  repeat_customer: z
+    .boolean()
+    .nullish()
+    .transform((v) => v ?? false),
 });
 export type CustomerFlags = z.output<typeof CustomerFlagsSchema>;
 

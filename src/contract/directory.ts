@@ -11,8 +11,14 @@ export const DirectoryMenuSchema = z.object({
   position: nullable(z.number()),
   menu_type: lenientEnum(MENU_TYPES),
   state: lenientEnum(MENU_STATES),
-  deleted: z.boolean().nullish().transform((v) => v ?? false),
-  hidden: z.boolean().nullish().transform((v) => v ?? false),
+  deleted: z
+    .boolean()
+    .nullish()
+    .transform((v) => v ?? false),
+  hidden: z
+    .boolean()
+    .nullish()
+    .transform((v) => v ?? false),
 });
 export type DirectoryMenu = z.output<typeof DirectoryMenuSchema>;
 export const DirectoryMenuListSchema = z.array(DirectoryMenuSchema);

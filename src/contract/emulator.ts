@@ -116,7 +116,12 @@ export type SettingsPatch = z.input<typeof SettingsPatchSchema>;
 
 export const ClockRequestSchema = z.union([
   z.object({ now: z.string() }),
-  z.object({ advance_ms: z.int().min(0).max(10 * 365 * 24 * 3600 * 1000) }),
+  z.object({
+    advance_ms: z
+      .int()
+      .min(0)
+      .max(10 * 365 * 24 * 3600 * 1000),
+  }),
 ]);
 export type ClockRequest = z.input<typeof ClockRequestSchema>;
 

@@ -19,7 +19,9 @@ export function isIso6391(code: string): boolean {
 /** A readable name for a language code in the agent's locale, falling back to the code. */
 export function languageName(code: string, locale?: string): string {
   try {
-    return new Intl.DisplayNames(locale ? [locale] : undefined, { type: 'language' }).of(code) ?? code;
+    return (
+      new Intl.DisplayNames(locale ? [locale] : undefined, { type: 'language' }).of(code) ?? code
+    );
   } catch {
     return code;
   }

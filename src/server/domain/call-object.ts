@@ -1,5 +1,17 @@
-import type { AgentInfo, Call, CallType, Menu, MenuPath, Participant } from '../../contract/calls.ts';
-import { agentDisplayName, type TenantAgent, type TenantDirectory, type TenantMenu } from './tenant.ts';
+import type {
+  AgentInfo,
+  Call,
+  CallType,
+  Menu,
+  MenuPath,
+  Participant,
+} from '../../contract/calls.ts';
+import {
+  agentDisplayName,
+  type TenantAgent,
+  type TenantDirectory,
+  type TenantMenu,
+} from './tenant.ts';
 
 // Builders for the pieces of a call object, so that every call the emulator writes carries
 // every key of the seed's call object (null where unknown) plus the additive keys.
@@ -138,7 +150,12 @@ export function secondsBetween(fromIso: string | null, toIso: string): number {
 }
 
 /** Appends a step to the call's own history (what the desk's timeline draws). */
-export function recordEvent(call: Call, type: string, at: string, detail: string | null = null): void {
+export function recordEvent(
+  call: Call,
+  type: string,
+  at: string,
+  detail: string | null = null,
+): void {
   call.events.push({ type, at, status: call.status, detail });
   call.updated_at = at;
 }

@@ -1,0 +1,49 @@
+import { z } from 'zod';
+
+// The server's configuration, read from the environment once at start-up. The names are
+// fixed by CALL-API.md so that scripts outside the project can start it.
+
+const flag = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
+
+const ConfigSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  RATE_LIMIT_PER_SECOND: z.coerce.number().min(0).default(10),
+  EMULATOR_AUTOPLAY: flag.default(false),
+  EMBED_ALLOWED_ORIGINS: z.string().default(''),
+  /** Extra emulator tenants, `subdomain:token,...`, each seeded from the fixture. */
+  EMULATOR_EXTRA_TENANTS: z.string().default(''),
+  /** Which emulator tenant the desk acts for (default: the fixture's). */
+  DESK_TENANT: z.string().optional(),
+  /** Fronting a real tenant: its API origin (https://{subdomain}.{domain}), subdomain and token. */
+  UPSTREAM_URL: z.url().optional(),
+  UPSTREAM_SUBDOMAIN: z.string().optional(),
+  UPSTREAM_TOKEN: z.string().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type ServerConfig = z.output<typeof ConfigSchema>;
+
+export function parseConfig(env: Record<string, string | undefined>): ServerConfig {
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v !== ''),
+  );
+  const result = ConfigSchema.safeParse(present);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const config = result.data;
+  const upstream = [config.UPSTREAM_URL, config.UPSTREAM_SUBDOMAIN, config.UPSTREAM_TOKEN];
+  if (upstream.some(Boolean) && !upstream.every(Boolean)) {
+    throw new Error(
+      'Invalid configuration:\n  UPSTREAM_URL, UPSTREAM_SUBDOMAIN and UPSTREAM_TOKEN go together',
+    );
+  }
+  return config;
+}
+
+export function configDefaults(overrides: Partial<ServerConfig> = {}): ServerConfig {
+  return { ...parseConfig({}), ...overrides };
+}

@@ -1,0 +1,154 @@
+import type { FastifyInstance } from 'fastify';
+import type { z } from 'zod';
+import { apiErrorText } from '../../contract/api-errors.ts';
+import { parseIsoDateTime } from '../../contract/calls.ts';
+import {
+  AgentPatchSchema,
+  ClockRequestSchema,
+  MenuPatchSchema,
+  SettingsPatchSchema,
+} from '../../contract/emulator.ts';
+import { isIso6391 } from '../../contract/languages.ts';
+import { isWellFormedPhone } from '../../contract/phone.ts';
+import { applyEvent } from '../emulator/lifecycle.ts';
+import { jsonObjectBody } from '../http/body.ts';
+import { HttpError, badRequest, notFound } from '../http/errors.ts';
+import type { Services } from '../services.ts';
+import { pathId } from './calls.ts';
+import { directoryAgent, directoryMenu } from './directory.ts';
+
+// The emulator's control API: puts the tenant into each state and moves calls through
+// their lives. Registered only when the server is the emulator.
+
+function parsePatch<S extends z.ZodType>(schema: S, body: Record<string, unknown>, keys: string[]) {
+  const result = schema.safeParse(body);
+  if (!result.success) {
+    const key = String(result.error.issues[0]?.path[0] ?? 'body');
+    throw badRequest(apiErrorText.paramNotWellFormed(key));
+  }
+  const patch = result.data as Record<string, unknown>;
+  if (!keys.some((k) => patch[k] !== undefined)) {
+    throw badRequest(`${keys.slice(0, -1).join(', ')} or ${keys.at(-1)} required`);
+  }
+  return result.data as z.output<S>;
+}
+
+export async function emulatorRoutes(app: FastifyInstance, { services }: { services: Services }) {
+  const { tenants, calls } = services;
+
+  app.post('/reset', async (request, reply) => {
+    tenants.reset(request.tenant!);
+    return reply.code(204).send();
+  });
+
+  app.patch<{ Params: { email: string } }>('/agents/:email', async (request) => {
+    const tenant = request.tenant!;
+    const body = jsonObjectBody(request);
+    const email = request.params.email.toLowerCase();
+    if (!tenant.directory.agents.some((a) => a.email.toLowerCase() === email)) throw notFound();
+    const patch = parsePatch(AgentPatchSchema, body, [
+      'status',
+      'can_make_calls',
+      'outbound_numbers',
+    ]);
+    if (patch.outbound_numbers?.some((n) => !isWellFormedPhone(n))) {
+      throw badRequest(apiErrorText.paramNotWellFormed('outbound_numbers'));
+    }
+    tenants.updateDirectory(tenant, (d) => {
+      Object.assign(
+        d.agents.find((a) => a.email.toLowerCase() === email)!,
+        patch,
+      );
+    });
+    return directoryAgent(tenant.directory.agents.find((a) => a.email.toLowerCase() === email)!);
+  });
+
+  app.patch<{ Params: { id: string } }>('/menus/:id', async (request) => {
+    const tenant = request.tenant!;
+    const body = jsonObjectBody(request);
+    const id = pathId(request.params.id);
+    if (!tenant.directory.menus.some((m) => m.id === id)) throw notFound();
+    const patch = parsePatch(MenuPatchSchema, body, [
+      'state',
+      'deleted',
+      'menu_type',
+      'recording_option',
+    ]);
+    tenants.updateDirectory(tenant, (d) => {
+      Object.assign(
+        d.menus.find((m) => m.id === id)!,
+        patch,
+      );
+    });
+    return directoryMenu(tenant.directory.menus.find((m) => m.id === id)!);
+  });
+
+  app.patch('/settings', async (request) => {
+    const tenant = request.tenant!;
+    const body = jsonObjectBody(request);
+    const patch = parsePatch(SettingsPatchSchema, body, [
+      'languages',
+      'outbound_numbers',
+      'default_outbound_number',
+    ]);
+    if (patch.languages?.some((l) => !isIso6391(l))) {
+      throw badRequest(apiErrorText.paramNotWellFormed('languages'));
+    }
+    if (patch.outbound_numbers?.some((n) => !isWellFormedPhone(n))) {
+      throw badRequest(apiErrorText.paramNotWellFormed('outbound_numbers'));
+    }
+    if (
+      patch.default_outbound_number !== undefined &&
+      !isWellFormedPhone(patch.default_outbound_number)
+    ) {
+      throw badRequest(apiErrorText.paramNotWellFormed('default_outbound_number'));
+    }
+    tenants.updateDirectory(tenant, (d) => Object.assign(d.settings, patch));
+    return tenant.directory.settings;
+  });
+
+  app.post<{ Params: { id: string } }>('/calls/:id/events', async (request, reply) => {
+    const tenant = request.tenant!;
+    const body = jsonObjectBody(request);
+    const id = pathId(request.params.id);
+    services.promoteDueCalls(tenant);
+    const json = calls.transaction(() => {
+      const stored = calls.get(tenant.id, id);
+      if (!stored) throw notFound();
+      const outcome = applyEvent(stored.call, stored.internal, body, {
+        now: tenants.now(tenant).toISOString(),
+        directory: tenant.directory,
+        nextParticipantId: () => calls.nextId('participant'),
+        nextTransferId: () => calls.nextId('transfer'),
+      });
+      if (!outcome.ok) throw new HttpError(outcome.status, outcome.message);
+      if (outcome.child) {
+        const child = outcome.child;
+        calls.insert(tenant.id, (childId) => ({
+          call: child(childId),
+          internal: { hold_started_at: null, participant_holds: {} },
+        }));
+      }
+      return calls.save(tenant.id, { call: outcome.call, internal: outcome.internal });
+    });
+    return reply.type('application/json; charset=utf-8').send(json);
+  });
+
+  app.post('/clock', async (request) => {
+    const tenant = request.tenant!;
+    const body = jsonObjectBody(request);
+    const parsed = ClockRequestSchema.safeParse(body);
+    if (!parsed.success) throw badRequest('now or advance_ms required');
+    let target: number;
+    if ('now' in parsed.data) {
+      const date = parseIsoDateTime(parsed.data.now);
+      if (!date) throw badRequest(apiErrorText.paramNotWellFormed('now'));
+      target = date.getTime();
+    } else {
+      target = tenants.now(tenant).getTime() + parsed.data.advance_ms;
+    }
+    const now = tenants.setClock(tenant, target);
+    services.promoteDueCalls(tenant);
+    return { now: now.toISOString() };
+  });
+}

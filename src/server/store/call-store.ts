@@ -1,0 +1,231 @@
+import type { Call } from '../../contract/calls.ts';
+import type { CustomerFlags } from '../../contract/customer-flags.ts';
+import type { Db } from '../db/database.ts';
+import type { CallInternal } from '../domain/call-object.ts';
+
+export interface StoredCall {
+  call: Call;
+  internal: CallInternal;
+}
+
+export interface CallListFilter {
+  status?: string;
+  callType?: string;
+  agentEmail?: string;
+  /** Exact E.164, or digits to find anywhere in the number. */
+  endUserE164?: string;
+  endUserDigits?: string;
+  createdFrom?: string;
+  createdTo?: string;
+  updatedFrom?: string;
+  updatedTo?: string;
+}
+
+export interface CallListOrder {
+  column: 'id' | 'created_at' | 'updated_at';
+  direction: 'ASC' | 'DESC';
+}
+
+interface CallRow {
+  body: string;
+  internal: string;
+}
+
+interface FlagRow {
+  verified_customer: number;
+  bad_actor: number;
+  repeat_customer: number;
+}
+
+function columnsOf(call: Call) {
+  return {
+    status: call.status,
+    call_type: call.call_type,
+    agent_email: call.agent_email?.toLowerCase() ?? null,
+    end_user_e164: call.end_user_number,
+    created_at: call.created_at,
+    updated_at: call.updated_at ?? call.created_at,
+    scheduled_at: call.scheduled_at,
+  };
+}
+
+/**
+ * Calls in SQLite. Every statement is prepared once; the call object is stored as the JSON
+ * the API answers with, so a read serves it without building it again.
+ */
+export class CallStore {
+  private readonly s;
+
+  constructor(
+    private readonly db: Db,
+    /** Adds derived keys to a call just before it is written (the emulator's allowed_events). */
+    private readonly decorate: (stored: StoredCall) => void = () => {},
+  ) {
+    this.s = {
+      // A row to take the next id; the same transaction then writes the call into it.
+      insertPlaceholder: db.prepare(
+        `INSERT INTO calls (tenant_id, status, call_type, created_at, updated_at, body, internal)
+         VALUES (?, '', '', '', '', '{}', '{}')`,
+      ),
+      update: db.prepare(
+        `UPDATE calls SET status = @status, call_type = @call_type, agent_email = @agent_email,
+           end_user_e164 = @end_user_e164, created_at = @created_at, updated_at = @updated_at,
+           scheduled_at = @scheduled_at, body = @body, internal = @internal
+         WHERE id = @id AND tenant_id = @tenant_id`,
+      ),
+      get: db.prepare<[number, number], CallRow>(
+        'SELECT body, internal FROM calls WHERE id = ? AND tenant_id = ?',
+      ),
+      getBody: db.prepare<[number, number], { body: string }>(
+        'SELECT body FROM calls WHERE id = ? AND tenant_id = ?',
+      ),
+      flags: db.prepare<[number, number], FlagRow>(
+        'SELECT verified_customer, bad_actor, repeat_customer FROM calls WHERE id = ? AND tenant_id = ?',
+      ),
+      saveFlags: db.prepare(
+        `UPDATE calls SET verified_customer = @verified_customer, bad_actor = @bad_actor,
+           repeat_customer = @repeat_customer WHERE id = @id AND tenant_id = @tenant_id`,
+      ),
+      nextSequence: db.prepare<[string], { value: number }>(
+        'UPDATE sequences SET value = value + 1 WHERE name = ? RETURNING value',
+      ),
+      dueScheduled: db.prepare<[number, string], { id: number }>(
+        `SELECT id FROM calls WHERE tenant_id = ? AND status = 'scheduled' AND scheduled_at <= ?
+         ORDER BY scheduled_at LIMIT 100`,
+      ),
+      active: db.prepare<[number], { id: number }>(
+        `SELECT id FROM calls WHERE tenant_id = ? AND status IN ('queued', 'assigned', 'connecting',
+           'connected', 'switching') ORDER BY id LIMIT 500`,
+      ),
+    };
+  }
+
+  nextId(sequence: 'participant' | 'transfer'): number {
+    return this.s.nextSequence.get(sequence)!.value;
+  }
+
+  /**
+   * Creates a call: `build` receives the new id and returns the call object. One
+   * transaction, so a 201 is only sent for a call that is committed. Returns its JSON.
+   */
+  insert(tenantId: number, build: (id: number) => StoredCall): string {
+    return this.db.transaction(() => {
+      const id = Number(this.s.insertPlaceholder.run(tenantId).lastInsertRowid);
+      return this.save(tenantId, build(id));
+    })();
+  }
+
+  /** Writes the call and returns its JSON as it is served. */
+  save(tenantId: number, stored: StoredCall): string {
+    this.decorate(stored);
+    const body = JSON.stringify(stored.call);
+    this.s.update.run({
+      id: stored.call.id,
+      tenant_id: tenantId,
+      ...columnsOf(stored.call),
+      body,
+      internal: JSON.stringify(stored.internal),
+    });
+    return body;
+  }
+
+  get(tenantId: number, id: number): StoredCall | undefined {
+    const row = this.s.get.get(id, tenantId);
+    if (!row) return undefined;
+    return {
+      call: JSON.parse(row.body) as Call,
+      internal: JSON.parse(row.internal) as CallInternal,
+    };
+  }
+
+  /** The call object's JSON exactly as it is served. */
+  getJson(tenantId: number, id: number): string | undefined {
+    return this.s.getBody.get(id, tenantId)?.body;
+  }
+
+  getFlags(tenantId: number, id: number): CustomerFlags | undefined {
+    const row = this.s.flags.get(id, tenantId);
+    if (!row) return undefined;
+    return {
+      verified_customer: row.verified_customer === 1,
+      bad_actor: row.bad_actor === 1,
+      repeat_customer: row.repeat_customer === 1,
+    };
+  }
+
+  saveFlags(tenantId: number, id: number, flags: CustomerFlags): void {
+    this.s.saveFlags.run({
+      id,
+      tenant_id: tenantId,
+      verified_customer: flags.verified_customer ? 1 : 0,
+      bad_actor: flags.bad_actor ? 1 : 0,
+      repeat_customer: flags.repeat_customer ? 1 : 0,
+    });
+  }
+
+  transaction<T>(work: () => T): T {
+    return this.db.transaction(work)();
+  }
+
+  dueScheduledIds(tenantId: number, nowIso: string): number[] {
+    return this.s.dueScheduled.all(tenantId, nowIso).map((r) => r.id);
+  }
+
+  activeIds(tenantId: number): number[] {
+    return this.s.active.all(tenantId).map((r) => r.id);
+  }
+
+  /** A page of calls as their JSON texts, and how many match in all. */
+  list(
+    tenantId: number,
+    filter: CallListFilter,
+    order: CallListOrder,
+    limit: number,
+    offset: number,
+  ): { bodies: string[]; total: number } {
+    const where: string[] = ['tenant_id = @tenant_id'];
+    const params: Record<string, string | number> = { tenant_id: tenantId, limit, offset };
+    const add = (sql: string, name: string, value: string | undefined) => {
+      if (value === undefined) return;
+      where.push(sql);
+      params[name] = value;
+    };
+    add('status = @status', 'status', filter.status);
+    add('call_type = @call_type', 'call_type', filter.callType);
+    add('agent_email = @agent_email', 'agent_email', filter.agentEmail?.toLowerCase());
+    add('end_user_e164 = @e164', 'e164', filter.endUserE164);
+    add(
+      "end_user_e164 LIKE @digits ESCAPE '\\'",
+      'digits',
+      filter.endUserDigits === undefined ? undefined : `%${filter.endUserDigits}%`,
+    );
+    add('created_at >= @created_from', 'created_from', filter.createdFrom);
+    add('created_at <= @created_to', 'created_to', filter.createdTo);
+    add('updated_at >= @updated_from', 'updated_from', filter.updatedFrom);
+    add('updated_at <= @updated_to', 'updated_to', filter.updatedTo);
+    const whereSql = where.join(' AND ');
+    // Column and direction come from fixed lists, never from the request text.
+    const orderSql = `${order.column} ${order.direction}, id ${order.direction}`;
+    const total = this.cachedStatement<{ n: number }>(
+      `SELECT COUNT(*) AS n FROM calls WHERE ${whereSql}`,
+    ).get(params)!.n;
+    const bodies = this.cachedStatement<{ body: string }>(
+      `SELECT body FROM calls WHERE ${whereSql} ORDER BY ${orderSql} LIMIT @limit OFFSET @offset`,
+    )
+      .all(params)
+      .map((r) => r.body);
+    return { bodies, total };
+  }
+
+  private readonly statementCache = new Map<string, ReturnType<Db['prepare']>>();
+
+  /** Lists combine filters in a few dozen ways; each shape is prepared once. */
+  private cachedStatement<R>(sql: string) {
+    let statement = this.statementCache.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statementCache.set(sql, statement);
+    }
+    return statement as unknown as { get(p: object): R | undefined; all(p: object): R[] };
+  }
+}
