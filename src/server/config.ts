@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseAllowList } from '../contract/embed.ts';
 
 // The server's configuration, read from the environment once at start-up. The names are
 // fixed by CALL-API.md so that scripts outside the project can start it.
@@ -39,6 +40,17 @@ export function parseConfig(env: Record<string, string | undefined>): ServerConf
   if (upstream.some(Boolean) && !upstream.every(Boolean)) {
     throw new Error(
       'Invalid configuration:\n  UPSTREAM_URL, UPSTREAM_SUBDOMAIN and UPSTREAM_TOKEN go together',
+    );
+  }
+  const { invalid } = parseAllowList(
+    config.EMBED_ALLOWED_ORIGINS.split(',')
+      .map((e) => e.trim())
+      .filter(Boolean),
+  );
+  if (invalid.length > 0) {
+    throw new Error(
+      `Invalid configuration:\n  EMBED_ALLOWED_ORIGINS: not an origin rule: ${invalid.join(', ')}` +
+        ' (write https://crm.example.com, *.example.com or http://localhost:*)',
     );
   }
   return config;
