@@ -1,8 +1,8 @@
 import type { EventType } from '../contract/emulator.ts';
-import { EVENTS_ALLOWED } from '../contract/emulator.ts';
 import type { ServerConfig } from './config.ts';
 import { openDatabase, type Db } from './db/database.ts';
-import { recordEvent } from './domain/call-object.ts';
+import { queueScheduledCall, runAutoplay } from './emulator/autoplay.ts';
+import { allowedEvents } from './emulator/lifecycle.ts';
 import type { TenantFixture } from './domain/tenant.ts';
 import { CallStore, type StoredCall } from './store/call-store.ts';
 import { TenantStore, type Tenant } from './store/tenant-store.ts';
@@ -20,11 +20,13 @@ export interface Services {
   deskTenant: Tenant;
   /** Scheduled calls whose time has come become queued. */
   promoteDueCalls(tenant: Tenant): void;
+  /** With autoplay on, calls move on by themselves at a realistic pace. */
+  autoplayDueCalls(tenant: Tenant): void;
   close(): void;
 }
 
 export function allowedEventsOf(stored: StoredCall): EventType[] {
-  return [...(EVENTS_ALLOWED[stored.call.status] ?? [])];
+  return allowedEvents(stored.call, stored.internal);
 }
 
 export function createServices(config: ServerConfig): Services {
@@ -55,17 +57,29 @@ export function createServices(config: ServerConfig): Services {
       for (const id of due) {
         const stored = calls.get(tenant.id, id);
         if (!stored || stored.call.status !== 'scheduled') continue;
-        const call = structuredClone(stored.call);
-        // The call becomes queued at its scheduled time, and goes on like an inbound call.
-        const at = call.scheduled_at ?? now;
-        call.status = 'queued';
-        call.queued_at = at;
-        call.offer_type = 'cascade';
-        call.offer_events = [{ casting_time: at, group: 'Group 1' }];
-        recordEvent(call, 'queued', at, call.menu_path?.name ?? null);
-        // Changed now, whatever the time it was due: pollers of updated_at must see it.
-        call.updated_at = now;
-        calls.save(tenant.id, { call, internal: stored.internal });
+        // It becomes queued at its scheduled time and goes on like an inbound call.
+        calls.save(tenant.id, {
+          call: queueScheduledCall(stored.call, now),
+          internal: stored.internal,
+        });
+      }
+    });
+  }
+
+  function autoplayDueCalls(tenant: Tenant): void {
+    if (!config.EMULATOR_AUTOPLAY) return;
+    const now = tenants.now(tenant).toISOString();
+    calls.transaction(() => {
+      for (const id of calls.activeIds(tenant.id)) {
+        const stored = calls.get(tenant.id, id);
+        if (!stored) continue;
+        const run = runAutoplay(stored.call, stored.internal, now, {
+          directory: tenant.directory,
+          nextParticipantId: () => calls.nextId('participant'),
+          nextTransferId: () => calls.nextId('transfer'),
+        });
+        if (run.applied.length > 0)
+          calls.save(tenant.id, { call: run.call, internal: run.internal });
       }
     });
   }
@@ -78,6 +92,7 @@ export function createServices(config: ServerConfig): Services {
     limiter: new RateLimiter(config.RATE_LIMIT_PER_SECOND),
     deskTenant,
     promoteDueCalls,
+    autoplayDueCalls,
     close: () => db.close(),
   };
 }

@@ -49,9 +49,10 @@ const STAGE_SALT: Record<AutoplayStage, number> = {
  */
 export function autoplayDelaySeconds(callId: number, stage: AutoplayStage): number {
   const { base, spread } = AUTOPLAY_PACE[stage];
-  // A multiplicative hash (Knuth): cheap, stable across runs, well spread over small ids.
+  // Knuth's multiplicative hash, read from its high bits (the low bits of a product only
+  // echo the low bits of the id): cheap, stable across runs, well spread over small ids.
   const hash = Math.imul((callId ^ (STAGE_SALT[stage] << 16)) >>> 0, 0x9e3779b1) >>> 0;
-  return base + (hash % (spread + 1));
+  return base + Math.floor((hash / 2 ** 32) * (spread + 1));
 }
 
 /** The next thing autoplay will do to the call and when, or null if it waits on a person. */
@@ -122,7 +123,8 @@ const MAX_STEPS_PER_RUN = 16;
  * Applies every autoplay step due by `nowIso`, each at its own due time, so that a clock
  * jumped forward by a minute leaves the same timeline (assigned at +5 s, connected at
  * +12 s, ...) as a minute of real time would, rather than every step stamped at once.
- * A refused step (a tenant with no agents) ends the run; the call stays as it was.
+ * A refused step (a tenant with no agents) ends the run where the call got to.
+ * `updated_at` is `nowIso` when anything was applied.
  */
 export function runAutoplay(
   call: Call,
@@ -146,6 +148,9 @@ export function runAutoplay(
     run.internal = outcome.internal;
     run.applied.push(step);
   }
+  // Each step keeps its own time in the timestamps and events; updated_at says when the
+  // change was made, so a client polling updated_at[from] does not miss a late replay.
+  if (run.applied.length > 0) run.call.updated_at = nowIso;
   return run;
 }
 

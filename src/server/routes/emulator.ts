@@ -149,6 +149,7 @@ export async function emulatorRoutes(app: FastifyInstance, { services }: { servi
     }
     const now = tenants.setClock(tenant, target);
     services.promoteDueCalls(tenant);
+    services.autoplayDueCalls(tenant);
     return { now: now.toISOString() };
   });
 }

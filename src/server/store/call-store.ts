@@ -95,7 +95,7 @@ export class CallStore {
       ),
       active: db.prepare<[number], { id: number }>(
         `SELECT id FROM calls WHERE tenant_id = ? AND status IN ('queued', 'assigned', 'connecting',
-           'connected', 'switching') ORDER BY id LIMIT 500`,
+           'connected', 'switching', 'deflected', 'voicemail') ORDER BY id LIMIT 500`,
       ),
     };
   }
