@@ -4,6 +4,7 @@ import { API_PREFIX, EMULATOR_PREFIX, MANAGER_PREFIX } from '../contract/client.
 import type { ServerConfig } from './config.ts';
 import { authenticate } from './http/auth.ts';
 import { HttpError, errorHandler } from './http/errors.ts';
+import { EMPTY_JSON_BODY } from './http/body.ts';
 import type { Tenant } from './store/tenant-store.ts';
 import { callRoutes } from './routes/calls.ts';
 import { customerFlagRoutes } from './routes/customer-flags.ts';
@@ -43,11 +44,22 @@ export async function buildApp({ config, logger = false }: AppOptions): Promise<
     onConstructorPoisoning: 'remove',
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    // A URL that does not decode or is too long is refused before routing: in the API's
+    // own error shape too.
+    frameworkErrors: (error, request, reply) => errorHandler(error, request, reply),
   });
   app.decorate('services', services);
   app.decorateRequest('tenant', null);
-  // Only JSON bodies are understood; anything else is a 415.
+  // Only JSON bodies are understood; anything else is a 415. An empty JSON body is kept as
+  // a marker: routes that take no body ignore it (clients copied from the seed send the
+  // header on every request), routes that need one answer `Malformed JSON body`.
   app.removeContentTypeParser('text/plain');
+  const parseJson = app.getDefaultJsonParser('remove', 'remove');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body === '') return done(null, EMPTY_JSON_BODY);
+    return parseJson(request, body, done);
+  });
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((_request, reply) =>
     reply.code(404).send({ message: API_ERRORS.resourceNotFound.message }),

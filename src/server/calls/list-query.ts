@@ -67,7 +67,8 @@ export function parseListQuery(query: Record<string, unknown>): ListQuery {
     filter.callType = echo.call_type = normalized;
   }
   const agentEmail = single(query, 'agent_email');
-  if (agentEmail !== undefined) {
+  // Empty, like an empty end_user_number, means no filter: not "calls of no agent".
+  if (agentEmail !== undefined && agentEmail.trim() !== '') {
     if (agentEmail.length > 320) throw malformed('agent_email');
     filter.agentEmail = echo.agent_email = agentEmail.trim();
   }
