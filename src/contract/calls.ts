@@ -201,7 +201,10 @@ export const OutboundCallRequestSchema = z
 export type OutboundCallRequest = z.input<typeof OutboundCallRequestSchema>;
 
 const menuIdField = z.union([z.int().nonnegative(), z.string().regex(digits)], {
-  error: API_ERRORS.menuIdNotWellFormed.message,
+  error: (issue) =>
+    issue.input === undefined
+      ? API_ERRORS.menuIdRequired.message
+      : API_ERRORS.menuIdNotWellFormed.message,
 });
 const endUserNumberField = z
   .string({ error: API_ERRORS.endUserNumberRequired.message })
@@ -417,6 +420,8 @@ export const CallSchema = z.object({
   agent_email: nullable(z.string()),
   /** Every step of the call's life, oldest first. */
   events: list(CallEventSchema),
+  /** Emulator only: the control-API events the call accepts now. */
+  allowed_events: nullable(z.array(z.string())),
 });
 export type Call = z.output<typeof CallSchema>;
 

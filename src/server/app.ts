@@ -58,7 +58,7 @@ export async function buildApp({ config, logger = false }: AppOptions): Promise<
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     if (body === '') return done(null, EMPTY_JSON_BODY);
-    return parseJson(request, body, done);
+    return parseJson(request, body as string, done);
   });
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((_request, reply) =>

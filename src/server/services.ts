@@ -34,8 +34,7 @@ export function createServices(config: ServerConfig): Services {
   const tenantFixture = fixture as unknown as TenantFixture;
   const tenants = new TenantStore(db, tenantFixture);
   const calls = new CallStore(db, (stored) => {
-    (stored.call as StoredCall['call'] & { allowed_events: string[] }).allowed_events =
-      allowedEventsOf(stored);
+    stored.call.allowed_events = allowedEventsOf(stored);
   });
   tenants.ensure(tenantFixture.subdomain, tenantFixture.api_token);
   for (const entry of config.EMULATOR_EXTRA_TENANTS.split(',')

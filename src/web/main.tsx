@@ -1,12 +1,13 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { createDesk, DeskApp } from './app/create-desk.tsx';
 
-function App() {
-  return <h1>Switchboard</h1>;
-}
+// `desk.controller` is what an embedding bridge (a postMessage listener for a CRM host)
+// drives: dial with a prefill, open a call, set the acting agent.
+const desk = createDesk();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App />
+    <DeskApp desk={desk} />
   </StrictMode>,
 );

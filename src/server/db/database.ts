@@ -1,11 +1,12 @@
 import Database from 'better-sqlite3';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 export type Db = Database.Database;
 
-const migrationsDir = fileURLToPath(new URL('./migrations', import.meta.url));
+// A plain path, not `new URL(..., import.meta.url)`: bundlers (Vitest's jsdom runs) rewrite
+// the latter into an http URL.
+const migrationsDir = join(import.meta.dirname, 'migrations');
 
 /**
  * Opens (creating if needed) the emulator's database in `dataDir` and brings its schema up

@@ -81,6 +81,7 @@ export function newCall(id: number, callType: CallType, nowIso: string): Call {
     end_user_number: null,
     agent_email: null,
     events: [],
+    allowed_events: null,
   };
 }
 

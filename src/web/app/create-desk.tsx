@@ -1,0 +1,118 @@
+import CssBaseline from '@mui/material/CssBaseline';
+import { ThemeProvider } from '@mui/material/styles';
+import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
+import { createBrowserRouter, createMemoryRouter, RouterProvider } from 'react-router';
+import type { CallApiClient } from '../../contract/client.ts';
+import { CallApiClientProvider, createDeskApiClient } from '../calls/api/api-client-context.tsx';
+import {
+  ActingAgentProvider,
+  createActingAgentStore,
+  type ActingAgentStore,
+} from './acting-agent.tsx';
+import { DeskErrorBoundary, ErrorPanel } from './error-boundaries.tsx';
+import { NotificationsProvider } from './notifications.tsx';
+import { createDeskQueryClient } from './query-client.ts';
+import { deskRoutes } from './routes.tsx';
+import { deskTheme } from './theme.ts';
+
+// Everything one running desk is made of, created together and handed out, so that the
+// entry point, the tests and a later embedding bridge (postMessage from a CRM host) all
+// drive the same objects: dial a number, open a call, set the acting agent.
+
+export type DeskRouter = ReturnType<typeof createBrowserRouter>;
+
+export interface DialRequest {
+  end_user_number?: string;
+  ticket_id?: string;
+  agent_email?: string;
+  outbound_number?: string;
+  lang?: string;
+  /** Place the call at once instead of leaving the prefilled form for the agent. */
+  createNow?: boolean;
+}
+
+export interface DeskController {
+  /** Opens the outbound form prefilled with the request (and places the call if asked). */
+  dial(request: DialRequest): Promise<void>;
+  openCall(id: number): Promise<void>;
+  setAgent(email: string): void;
+}
+
+export interface Desk {
+  client: CallApiClient;
+  queryClient: QueryClient;
+  router: DeskRouter;
+  agent: ActingAgentStore;
+  controller: DeskController;
+}
+
+export interface DeskOptions {
+  /** Where the desk's server answers, '/desk/api' by default. */
+  apiBaseUrl?: string;
+  fetch?: typeof fetch;
+  /** In-memory history starting at these paths (tests); browser history otherwise. */
+  initialEntries?: string[];
+  actingAgent?: string;
+}
+
+export function dialPath(request: DialRequest): string {
+  const params = new URLSearchParams();
+  for (const key of [
+    'end_user_number',
+    'ticket_id',
+    'agent_email',
+    'outbound_number',
+    'lang',
+  ] as const) {
+    const value = request[key];
+    if (value) params.set(key, value);
+  }
+  if (request.createNow) params.set('create', '1');
+  const query = params.toString();
+  return `/calls/new/outbound${query ? `?${query}` : ''}`;
+}
+
+export function createDesk(options: DeskOptions = {}): Desk {
+  const client = createDeskApiClient(options.apiBaseUrl ?? '/desk/api', options.fetch);
+  const queryClient = createDeskQueryClient();
+  const agent = createActingAgentStore(options.actingAgent);
+  const router = options.initialEntries
+    ? createMemoryRouter(deskRoutes, { initialEntries: options.initialEntries })
+    : createBrowserRouter(deskRoutes);
+  const controller: DeskController = {
+    async dial(request) {
+      if (request.agent_email) agent.set(request.agent_email);
+      await router.navigate(dialPath(request));
+    },
+    async openCall(id) {
+      await router.navigate(`/calls/${id}`);
+    },
+    setAgent(email) {
+      agent.set(email);
+    },
+  };
+  return { client, queryClient, router, agent, controller };
+}
+
+export function DeskApp({ desk }: { desk: Desk }) {
+  return (
+    <ThemeProvider theme={deskTheme}>
+      <CssBaseline enableColorScheme />
+      <DeskErrorBoundary
+        fallback={(error, reset) => (
+          <ErrorPanel title="The desk stopped" error={error} onRetry={reset} />
+        )}
+      >
+        <CallApiClientProvider client={desk.client}>
+          <QueryClientProvider client={desk.queryClient}>
+            <ActingAgentProvider store={desk.agent}>
+              <NotificationsProvider>
+                <RouterProvider router={desk.router} />
+              </NotificationsProvider>
+            </ActingAgentProvider>
+          </QueryClientProvider>
+        </CallApiClientProvider>
+      </DeskErrorBoundary>
+    </ThemeProvider>
+  );
+}

@@ -1,0 +1,163 @@
+// @vitest-environment jsdom
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  renderDesk,
+  screen,
+  startDeskServer,
+  waitFor,
+  within,
+  type DeskTestServer,
+} from '../../test/render-desk.tsx';
+
+// The call detail against the real server: a call walked through its life with Simulate,
+// customer flags saved (and rolled back when the server refuses), cancelling a scheduled call.
+
+let server: DeskTestServer;
+beforeAll(async () => {
+  server = await startDeskServer();
+});
+afterAll(async () => {
+  await server?.close();
+});
+beforeEach(async () => {
+  await server.client.emulator.reset();
+});
+
+async function inboundCall(): Promise<number> {
+  const result = await server.client.createCall({
+    call_type: 'Voice Inbound (API)',
+    menu_id: 7,
+    end_user_number: '+1 205 123 4567',
+  });
+  if (result.status !== 201) throw new Error('expected 201');
+  return result.call.id;
+}
+
+function timelineSteps(): string[] {
+  const list = screen.getByRole('list', { name: 'Timeline' });
+  return within(list)
+    .getAllByRole('listitem')
+    .filter((li) => li.getAttribute('data-kind') !== 'now')
+    .map((li) => li.querySelector('p, span')?.textContent ?? '');
+}
+
+describe('call detail', () => {
+  it('shows the call, and a timeline that follows it through its life', async () => {
+    const id = await inboundCall();
+    const { user } = renderDesk(server, `/calls/${id}`, { actingAgent: 'admin@somedomain.com' });
+    expect(await screen.findByRole('heading', { name: `Call ${id}` })).toBeTruthy();
+    expect(screen.getByText('Inbound call')).toBeTruthy();
+    expect(screen.getByText('Queued', { selector: '.MuiChip-label' })).toBeTruthy();
+    expect(
+      within(screen.getByRole('navigation', { name: 'Menu path' })).getByText('Main Line'),
+    ).toBeTruthy();
+    const simulate = await screen.findByRole('group', { name: 'Simulate events' });
+
+    const step = async (button: string, expected: string) => {
+      await user.click(within(simulate).getByRole('button', { name: button }));
+      await waitFor(() => expect(timelineSteps()).toContain(expected));
+    };
+    await waitFor(() => expect(timelineSteps()).toEqual(['Created', 'Queued']));
+    await step('Assign', 'Assigned');
+    await step('Connect', 'Connected');
+    await step('Hold', 'On hold');
+    await step('Resume', 'Resumed');
+    await step('Transfer', 'Transfer started');
+    await step('Accept transfer', 'Transferred');
+    await step('Finish', 'Finished');
+    expect(timelineSteps()).toEqual([
+      'Created',
+      'Queued',
+      'Assigned',
+      'Connected',
+      'On hold',
+      'Resumed',
+      'Transfer started',
+      'Transferred',
+      'Finished',
+    ]);
+    // Terminal: the status chip says so, the live line is gone, nothing more to simulate.
+    await waitFor(() =>
+      expect(screen.getByText('Finished', { selector: '.MuiChip-label' })).toBeTruthy(),
+    );
+    expect(screen.queryByText(/so far$/)).toBeNull();
+    expect(screen.getByText('This call takes no more events.')).toBeTruthy();
+    // Participants and transfers are listed.
+    expect(
+      within(screen.getByRole('list', { name: 'Transfers' })).getAllByRole('listitem'),
+    ).toHaveLength(1);
+    expect(
+      within(screen.getByRole('list', { name: 'Participants' })).getAllByRole('listitem').length,
+    ).toBeGreaterThanOrEqual(2);
+  });
+
+  it('shows a failed call with its readable fail reason', async () => {
+    const id = await inboundCall();
+    await server.client.emulator.sendEvent(id, { type: 'fail', fail_reason: 'eu_abandoned' });
+    renderDesk(server, `/calls/${id}`);
+    expect(await screen.findByRole('heading', { name: `Call ${id}` })).toBeTruthy();
+    await waitFor(() => expect(timelineSteps()).toContain('Failed: Customer abandoned the call'));
+    expect(screen.getAllByText('Customer abandoned the call').length).toBeGreaterThan(0);
+  });
+
+  it('saves a customer flag with PATCH', async () => {
+    const id = await inboundCall();
+    const { user } = renderDesk(server, `/calls/${id}`);
+    const verified = (await screen.findByRole('switch', {
+      name: 'Verified customer',
+    })) as HTMLInputElement;
+    expect(verified.checked).toBe(false);
+    await user.click(verified);
+    expect(verified.checked).toBe(true);
+    await waitFor(async () =>
+      expect((await server.client.getCustomerFlags(id)).verified_customer).toBe(true),
+    );
+    expect(
+      (screen.getByRole('switch', { name: 'Verified customer' }) as HTMLInputElement).checked,
+    ).toBe(true);
+  });
+
+  it('rolls a flag back, with a message, when the server refuses the change', async () => {
+    const id = await inboundCall();
+    // Terminal, so the page stops polling and keeps showing the call after it is gone.
+    await server.client.emulator.sendEvent(id, { type: 'fail' });
+    const { user } = renderDesk(server, `/calls/${id}`);
+    const badActor = (await screen.findByRole('switch', { name: 'Bad actor' })) as HTMLInputElement;
+    // The call disappears from the server: the PATCH answers 404.
+    await server.client.emulator.reset();
+    await user.click(badActor);
+    expect(badActor.checked).toBe(true);
+    expect(
+      (await screen.findByText(/The change was not saved: Resource not found/)).textContent,
+    ).toContain('404');
+    await waitFor(() =>
+      expect((screen.getByRole('switch', { name: 'Bad actor' }) as HTMLInputElement).checked).toBe(
+        false,
+      ),
+    );
+  });
+
+  it('cancels a scheduled call', async () => {
+    const result = await server.client.createCall({
+      call_type: 'Voice Scheduled (API)',
+      menu_id: 9,
+      end_user_number: '+1 205 123 4567',
+      scheduled_at: new Date(Date.now() + 86_400_000).toISOString(),
+    });
+    if (result.status !== 201) throw new Error('expected 201');
+    const { user } = renderDesk(server, `/calls/${result.call.id}`);
+    await user.click(await screen.findByRole('button', { name: 'Cancel scheduled call' }));
+    await user.click(await screen.findByRole('button', { name: 'Yes, cancel it' }));
+    await waitFor(() =>
+      expect(screen.getByText('Cancelled', { selector: '.MuiChip-label' })).toBeTruthy(),
+    );
+    expect(screen.queryByRole('button', { name: 'Cancel scheduled call' })).toBeNull();
+    expect((await server.client.getCall(result.call.id)).status).toBe('cancelled');
+  });
+
+  it('says when a call does not exist', async () => {
+    renderDesk(server, '/calls/424242');
+    expect(await screen.findByText('Call 424242 was not found')).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Try again' })).toBeTruthy();
+  });
+});

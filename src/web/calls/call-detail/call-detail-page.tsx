@@ -1,0 +1,156 @@
+import Alert from '@mui/material/Alert';
+import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import Paper from '@mui/material/Paper';
+import Stack from '@mui/material/Stack';
+import Typography from '@mui/material/Typography';
+import { useQuery } from '@tanstack/react-query';
+import { useEffect, useState, type ReactNode } from 'react';
+import { useParams } from 'react-router';
+import { isTerminalStatus } from '../../../contract/calls.ts';
+import { isCallApiError } from '../../lib/api-error.ts';
+import { describeError, ErrorPanel } from '../../app/error-boundaries.tsx';
+import { PageSkeleton } from '../../app/page-skeleton.tsx';
+import { useCallApiClient } from '../api/api-client-context.tsx';
+import { callQueries } from '../api/call-queries.ts';
+import { sessionQueries } from '../api/directory-queries.ts';
+import { callTypeLabel } from '../common/call-labels.ts';
+import { StatusChip } from '../common/status-chip.tsx';
+import { CallFacts, MediaList, ParticipantsList, TransfersList } from './call-sections.tsx';
+import { CallTimeline } from './call-timeline.tsx';
+import { CancelScheduledButton } from './cancel-scheduled-button.tsx';
+import { CustomerFlagsPanel } from './customer-flags-panel.tsx';
+import { SimulatePanel } from './simulate-panel.tsx';
+
+function Section({ title, children }: { title: string; children: ReactNode }) {
+  const id = `section-${title.toLowerCase().replace(/\W+/g, '-')}`;
+  return (
+    <Paper
+      component="section"
+      variant="outlined"
+      aria-labelledby={id}
+      sx={{ p: { xs: 1.5, sm: 2 }, minWidth: 0 }}
+    >
+      <Typography id={id} variant="h6" component="h2" sx={{ mb: 1 }}>
+        {title}
+      </Typography>
+      {children}
+    </Paper>
+  );
+}
+
+/** Ticks while the call is live, so "for 12s so far" moves between polls. */
+function useNow(live: boolean): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!live) return;
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [live]);
+  return now;
+}
+
+export function CallDetailPage() {
+  const { id: idParam } = useParams();
+  const id = /^\d{1,15}$/.test(idParam ?? '') ? Number(idParam) : NaN;
+  if (!Number.isSafeInteger(id)) {
+    return (
+      <ErrorPanel title="No such call" error={new Error(`"${idParam ?? ''}" is not a call id.`)} />
+    );
+  }
+  return <CallDetail key={id} id={id} />;
+}
+
+function CallDetail({ id }: { id: number }) {
+  const client = useCallApiClient();
+  const query = useQuery(callQueries.detail(client, id));
+  const session = useQuery(sessionQueries.session(client));
+  const call = query.data;
+  const now = useNow(call !== undefined && !isTerminalStatus(call.status));
+
+  if (query.isPending) return <PageSkeleton label={`Loading call ${id}`} />;
+  if (!call) {
+    const notFound = isCallApiError(query.error) && query.error.status === 404;
+    return (
+      <ErrorPanel
+        title={notFound ? `Call ${id} was not found` : `Call ${id} could not be loaded`}
+        error={query.error}
+        onRetry={() => void query.refetch()}
+      />
+    );
+  }
+  const live = !isTerminalStatus(call.status);
+  return (
+    <Stack spacing={2}>
+      <Box>
+        <Stack direction="row" useFlexGap sx={{ alignItems: 'center', flexWrap: 'wrap', gap: 1 }}>
+          <Typography variant="h5" component="h1">
+            Call {call.id}
+          </Typography>
+          <StatusChip status={call.status} size="medium" />
+          {live && (
+            <Typography variant="caption" color="text.secondary" role="status">
+              Live
+            </Typography>
+          )}
+        </Stack>
+        <Typography color="text.secondary" title={call.call_type}>
+          {callTypeLabel(call.call_type)} call
+        </Typography>
+      </Box>
+      {query.isError && (
+        <Alert
+          severity="warning"
+          action={
+            <Button color="inherit" size="small" onClick={() => void query.refetch()}>
+              Try again
+            </Button>
+          }
+        >
+          This call could not be refreshed: {describeError(query.error)}
+        </Alert>
+      )}
+      {call.status === 'scheduled' && (
+        <Box>
+          <CancelScheduledButton callId={call.id} />
+        </Box>
+      )}
+      <Box
+        sx={{
+          display: 'grid',
+          gap: 2,
+          gridTemplateColumns: { xs: 'minmax(0, 1fr)', md: 'minmax(0, 3fr) minmax(0, 2fr)' },
+          alignItems: 'start',
+        }}
+      >
+        <Stack spacing={2} sx={{ minWidth: 0 }}>
+          <Section title="Details">
+            <CallFacts call={call} />
+          </Section>
+          <Section title="Participants">
+            <ParticipantsList call={call} />
+          </Section>
+          <Section title="Transfers">
+            <TransfersList call={call} />
+          </Section>
+          <Section title="Photos and videos">
+            <MediaList call={call} />
+          </Section>
+        </Stack>
+        <Stack spacing={2} sx={{ minWidth: 0 }}>
+          <Section title="Customer flags">
+            <CustomerFlagsPanel callId={call.id} />
+          </Section>
+          <Section title="Timeline">
+            <CallTimeline call={call} now={now} />
+          </Section>
+          {session.data?.mode === 'emulator' && (
+            <Section title="Simulate">
+              <SimulatePanel call={call} />
+            </Section>
+          )}
+        </Stack>
+      </Box>
+    </Stack>
+  );
+}

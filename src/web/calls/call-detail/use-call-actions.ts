@@ -1,0 +1,67 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import type { Call } from '../../../contract/calls.ts';
+import type { CustomerFlags, CustomerFlagsPatch } from '../../../contract/customer-flags.ts';
+import type { CallEventRequest } from '../../../contract/emulator.ts';
+import { useNotify } from '../../app/notifications.tsx';
+import { describeError } from '../../app/error-boundaries.tsx';
+import { useCallApiClient } from '../api/api-client-context.tsx';
+import { callQueries } from '../api/call-queries.ts';
+
+/** Customer flags: shown changed at once, saved with PATCH, rolled back if the server refuses. */
+export function useUpdateCustomerFlags(callId: number) {
+  const client = useCallApiClient();
+  const queryClient = useQueryClient();
+  const notify = useNotify();
+  const { queryKey } = callQueries.flags(client, callId);
+  return useMutation({
+    mutationFn: (patch: CustomerFlagsPatch) => client.updateCustomerFlags(callId, patch),
+    onMutate: async (patch) => {
+      await queryClient.cancelQueries({ queryKey });
+      const previous = queryClient.getQueryData<CustomerFlags>(queryKey);
+      if (previous) queryClient.setQueryData<CustomerFlags>(queryKey, { ...previous, ...patch });
+      return { previous };
+    },
+    onError: (error, _patch, context) => {
+      if (context?.previous) queryClient.setQueryData(queryKey, context.previous);
+      notify(`The change was not saved: ${describeError(error)}`, 'error');
+    },
+    onSuccess: (flags) => {
+      queryClient.setQueryData(queryKey, flags);
+      // The call's `verified` mirrors verified_customer.
+      queryClient.setQueryData<Call>(callQueries.detail(client, callId).queryKey, (call) =>
+        call ? { ...call, verified: flags.verified_customer } : call,
+      );
+    },
+  });
+}
+
+export function useCancelScheduledCall(callId: number) {
+  const client = useCallApiClient();
+  const queryClient = useQueryClient();
+  const notify = useNotify();
+  return useMutation({
+    mutationFn: () => client.cancelScheduledCall(callId),
+    onSuccess: async (result) => {
+      if (result.status === 200)
+        queryClient.setQueryData(callQueries.detail(client, callId).queryKey, result.call);
+      await queryClient.invalidateQueries({ queryKey: callQueries.all() });
+      notify(`Call ${callId} cancelled`);
+    },
+    onError: (error) => notify(describeError(error), 'error'),
+  });
+}
+
+/** Simulate: send the call an emulator event and show the call after it. */
+export function useSendCallEvent(callId: number) {
+  const client = useCallApiClient();
+  const queryClient = useQueryClient();
+  const notify = useNotify();
+  return useMutation({
+    mutationFn: (event: CallEventRequest) => client.emulator.sendEvent(callId, event),
+    onSuccess: (call) => {
+      queryClient.setQueryData(callQueries.detail(client, callId).queryKey, call);
+      void queryClient.invalidateQueries({ queryKey: callQueries.lists() });
+    },
+    onError: (error) => notify(describeError(error), 'error'),
+  });
+}

@@ -1,0 +1,77 @@
+// @vitest-environment jsdom
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  renderDesk,
+  screen,
+  startDeskServer,
+  waitFor,
+  within,
+  type DeskTestServer,
+} from '../../test/render-desk.tsx';
+
+let server: DeskTestServer;
+beforeAll(async () => {
+  server = await startDeskServer();
+});
+afterAll(async () => {
+  await server?.close();
+});
+beforeEach(async () => {
+  await server.client.emulator.reset();
+});
+
+async function inbound(number: string): Promise<number> {
+  const result = await server.client.createCall({
+    call_type: 'Voice Inbound (API)',
+    menu_id: 7,
+    end_user_number: number,
+  });
+  if (result.status !== 201) throw new Error('expected 201');
+  return result.call.id;
+}
+
+function rowIds(): string[] {
+  const table = screen.getByRole('table', { name: 'Calls' });
+  return within(table)
+    .queryAllByRole('link', { name: /^Open call / })
+    .map((a) => a.textContent ?? '');
+}
+
+describe('call list', () => {
+  it('lists calls newest first, filters them in the URL, and a row opens the call', async () => {
+    const first = await inbound('+1 205 123 4567');
+    const second = await inbound('+82-10-6861-2345');
+    await server.client.emulator.sendEvent(first, { type: 'fail' });
+    const { user, desk } = renderDesk(server, '/calls');
+    await waitFor(() => expect(rowIds()).toEqual([String(second), String(first)]));
+
+    await user.click(screen.getByRole('combobox', { name: /^Status/ }));
+    await user.click(await screen.findByRole('option', { name: 'Failed' }));
+    await waitFor(() => expect(rowIds()).toEqual([String(first)]));
+    expect(desk.router.state.location.search).toBe('?status=failed');
+
+    // The back button undoes the filter.
+    await desk.router.navigate(-1);
+    await waitFor(() => expect(rowIds()).toEqual([String(second), String(first)]));
+
+    await user.type(screen.getByLabelText('Search by end user number'), '6861');
+    await waitFor(() => expect(rowIds()).toEqual([String(second)]));
+
+    await user.click(screen.getByRole('link', { name: `Open call ${second}` }));
+    expect(await screen.findByRole('heading', { name: `Call ${second}` })).toBeTruthy();
+  });
+
+  it('pages on the server and refreshes itself while open', async () => {
+    for (let i = 0; i < 3; i++) await inbound('+1 205 123 4567');
+    renderDesk(server, '/calls?per=2');
+    await waitFor(() => expect(rowIds()).toHaveLength(2));
+    expect(screen.getByText(/1–2 of 3/)).toBeTruthy();
+    const added = await inbound('+1 205 123 4567');
+    await waitFor(() => expect(rowIds()[0]).toBe(String(added)), { timeout: 12_000 });
+  });
+
+  it('says when there are no calls', async () => {
+    renderDesk(server, '/calls');
+    expect(await screen.findByText('No calls yet.')).toBeTruthy();
+  });
+});

@@ -1,0 +1,286 @@
+import TextField from '@mui/material/TextField';
+import { useQuery } from '@tanstack/react-query';
+import { AsYouType, type CountryCode } from 'libphonenumber-js/min';
+import { useState } from 'react';
+import { useController, useWatch, type Control } from 'react-hook-form';
+import { MENU_TYPES_FOR, RECORDING_PERMISSIONS, type CallType } from '../../../contract/calls.ts';
+import type { DirectoryMenu } from '../../../contract/directory.ts';
+import { languageName } from '../../../contract/languages.ts';
+import { parsePhone } from '../../../contract/phone.ts';
+import { agentTimeZone } from '../../lib/format.ts';
+import {
+  FormComboField,
+  FormSelectField,
+  FormTextField,
+  type PickerOption,
+} from '../../lib/form-fields.tsx';
+import { useCallApiClient } from '../api/api-client-context.tsx';
+import { directoryQueries } from '../api/directory-queries.ts';
+import { menuStateLabel, menuTypeLabel, recordingPermissionLabel } from '../common/call-labels.ts';
+import { parseLocalInput, toLocalInput, type CallFormValues } from './call-form-values.ts';
+import { customerTimeText, phoneCountry } from './customer-time.ts';
+
+// The inputs of the new-call forms, each bound to its field by the one adapter and, where
+// the tenant's directory knows the choices, fed by it.
+
+type FieldProps = { control: Control<CallFormValues> };
+
+function regionName(country: CountryCode | undefined): string | undefined {
+  if (!country) return undefined;
+  try {
+    return new Intl.DisplayNames(undefined, { type: 'region' }).of(country) ?? country;
+  } catch {
+    return country;
+  }
+}
+
+/** Formats a number as it is typed ("+12051234567" → "+1 205 123 4567"), never dropping what was typed. */
+export function formatPhoneAsTyped(text: string): string {
+  if (!text.trimStart().startsWith('+') || /[^\d\s()+\-.]/.test(text)) return text;
+  const formatted = new AsYouType().input(text);
+  const digits = (s: string) => s.replace(/\D/g, '');
+  return formatted && digits(formatted) === digits(text) ? formatted : text;
+}
+
+export function AgentEmailField({ control }: FieldProps) {
+  const client = useCallApiClient();
+  const agents = useQuery(directoryQueries.agents(client));
+  const options: PickerOption[] = (agents.data ?? []).map((agent) => ({
+    value: agent.email,
+    label: agent.name ? `${agent.name} (${agent.email})` : agent.email,
+    detail: [
+      agent.status === 'available'
+        ? 'Available'
+        : agent.status === 'unavailable'
+          ? 'Unavailable'
+          : agent.status,
+      agent.can_make_calls ? null : 'cannot make calls',
+    ]
+      .filter(Boolean)
+      .join(' · '),
+  }));
+  return (
+    <FormComboField
+      control={control}
+      name="agent_email"
+      label="Agent email"
+      options={options}
+      inputMode="email"
+      helperText="The agent who places the call (the acting agent by default)"
+    />
+  );
+}
+
+export function EndUserNumberField({ control, required }: FieldProps & { required?: boolean }) {
+  const { field, fieldState } = useController({ control, name: 'end_user_number' });
+  const parsed = parsePhone(field.value);
+  const hint = parsed
+    ? `${parsed.international}${regionName(phoneCountry(field.value)) ? ` · ${regionName(phoneCountry(field.value))}` : ''}`
+    : 'With the country code, e.g. +1 205 123 4567';
+  return (
+    <TextField
+      name={field.name}
+      label="End user number"
+      type="tel"
+      value={field.value}
+      inputRef={field.ref}
+      onBlur={field.onBlur}
+      onChange={(event) => {
+        const raw = event.target.value;
+        const atEnd =
+          event.target.selectionStart === null || event.target.selectionStart === raw.length;
+        const growing = raw.length > field.value.length;
+        field.onChange(atEnd && growing ? formatPhoneAsTyped(raw) : raw);
+      }}
+      error={Boolean(fieldState.error)}
+      helperText={fieldState.error?.message ?? hint}
+      // aria-required, not `required`: MUI's asterisk would become part of the label text.
+      slotProps={{
+        htmlInput: {
+          inputMode: 'tel',
+          autoComplete: 'off',
+          maxLength: 40,
+          'aria-required': required,
+        },
+      }}
+    />
+  );
+}
+
+export function TicketIdField({ control }: FieldProps) {
+  return (
+    <FormTextField
+      control={control}
+      name="ticket_id"
+      label="Ticket ID"
+      helperText="The CRM ticket; its contact's number is used when it has one"
+      slotProps={{ htmlInput: { autoComplete: 'off', maxLength: 200 } }}
+    />
+  );
+}
+
+export function OutboundNumberField({ control }: FieldProps) {
+  const client = useCallApiClient();
+  const settings = useQuery(directoryQueries.settings(client));
+  const agents = useQuery(directoryQueries.agents(client));
+  const agentEmail = useWatch({ control, name: 'agent_email' });
+  const agent = agents.data?.find((a) => a.email === agentEmail);
+  const assigned = agent?.outbound_numbers ?? [];
+  const numbers = [...new Set([...assigned, ...(settings.data?.outbound_numbers ?? [])])];
+  const options: PickerOption[] = numbers.map((number) => ({
+    value: number,
+    label: number,
+    detail: [
+      assigned.includes(number) ? 'Assigned to the agent' : null,
+      number === settings.data?.default_outbound_number ? 'Tenant default' : null,
+    ]
+      .filter(Boolean)
+      .join(' · '),
+  }));
+  return (
+    <FormComboField
+      control={control}
+      name="outbound_number"
+      label="Outbound number"
+      options={options}
+      inputMode="tel"
+      helperText="The number the customer sees; leave empty for the agent's or the tenant's default"
+    />
+  );
+}
+
+export function LanguageField({ control }: FieldProps) {
+  const client = useCallApiClient();
+  const settings = useQuery(directoryQueries.settings(client));
+  const options: PickerOption[] = (settings.data?.languages ?? []).map((code) => ({
+    value: code,
+    label: `${languageName(code)} (${code})`,
+  }));
+  return (
+    <FormComboField
+      control={control}
+      name="lang"
+      label="Language"
+      options={options}
+      helperText="ISO 639-1 code; English (en) when empty"
+    />
+  );
+}
+
+function menuTrail(menu: DirectoryMenu, all: DirectoryMenu[]): string {
+  const names: string[] = [];
+  const seen = new Set<number>();
+  let current: DirectoryMenu | undefined = menu;
+  while (current && !seen.has(current.id)) {
+    seen.add(current.id);
+    names.unshift(current.name);
+    const parentId: number | null = current.parent_id;
+    current = parentId === null ? undefined : all.find((m) => m.id === parentId);
+  }
+  return names.join(' › ');
+}
+
+const CLOSED_REASON: Readonly<Record<string, string>> = {
+  after_hours: "After hours: can't accept incoming calls",
+  manual_redirection: "Manual redirection: can't accept calls",
+};
+
+/** Menus of the types this call type accepts; closed ones stay listed, disabled, with why. */
+export function menuOptions(menus: DirectoryMenu[], callType: CallType): PickerOption[] {
+  const accepted = MENU_TYPES_FOR[callType as keyof typeof MENU_TYPES_FOR] ?? [];
+  return menus
+    .filter((menu) => !menu.deleted && accepted.includes(menu.menu_type))
+    .map((menu) => {
+      const open = menu.state === 'open';
+      return {
+        value: String(menu.id),
+        label: menuTrail(menu, menus),
+        detail: `${menuTypeLabel(menu.menu_type)} · ${open ? 'Open' : (CLOSED_REASON[menu.state] ?? menuStateLabel(menu.state))}`,
+        disabled: !open,
+      };
+    });
+}
+
+export function MenuField({
+  control,
+  callType,
+  required,
+}: FieldProps & { callType: CallType; required?: boolean }) {
+  const client = useCallApiClient();
+  const menus = useQuery(directoryQueries.menus(client));
+  return (
+    <FormSelectField
+      control={control}
+      name="menu_id"
+      label="Menu"
+      options={menuOptions(menus.data ?? [], callType)}
+      emptyLabel={required ? undefined : 'None (use the parent call’s menu)'}
+      helperText={
+        menus.isError ? 'Menus could not be loaded' : menus.isPending ? 'Loading menus…' : undefined
+      }
+    />
+  );
+}
+
+export function RecordingPermissionField({ control }: FieldProps) {
+  return (
+    <FormSelectField
+      control={control}
+      name="recording_permission"
+      label="Recording permission"
+      emptyLabel="Not given"
+      options={RECORDING_PERMISSIONS.map((value) => ({
+        value,
+        label: recordingPermissionLabel(value),
+      }))}
+      helperText="Applies where the menu asks for permission to record"
+    />
+  );
+}
+
+export function ParentCallIdField({ control }: FieldProps) {
+  return (
+    <FormTextField
+      control={control}
+      name="call_id"
+      label="Parent call ID"
+      helperText="An earlier call this one follows up; its menu is used when no menu is chosen"
+      slotProps={{ htmlInput: { inputMode: 'numeric', autoComplete: 'off', maxLength: 15 } }}
+    />
+  );
+}
+
+export function ScheduledAtField({ control }: FieldProps) {
+  const { field, fieldState } = useController({ control, name: 'scheduled_at' });
+  const number = useWatch({ control, name: 'end_user_number' });
+  // The earliest minute that can still be chosen; refreshed when the field is focused.
+  const [min, setMin] = useState(() => toLocalInput(new Date(Date.now() + 60_000)));
+  const at = parseLocalInput(field.value);
+  const customer = customerTimeText(at, number);
+  const zone = agentTimeZone();
+  return (
+    <TextField
+      name={field.name}
+      label="Scheduled at"
+      type="datetime-local"
+      value={field.value}
+      inputRef={field.ref}
+      onChange={field.onChange}
+      onBlur={field.onBlur}
+      onFocus={() => setMin(toLocalInput(new Date(Date.now() + 60_000)))}
+      error={Boolean(fieldState.error)}
+      helperText={
+        fieldState.error?.message ?? (
+          <>
+            In your time zone ({zone}).
+            {customer ? <> {customer}.</> : null}
+          </>
+        )
+      }
+      slotProps={{
+        inputLabel: { shrink: true },
+        htmlInput: { min, step: 60, 'aria-required': true },
+      }}
+    />
+  );
+}

@@ -1,0 +1,93 @@
+import Alert from '@mui/material/Alert';
+import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import CircularProgress from '@mui/material/CircularProgress';
+import Stack from '@mui/material/Stack';
+import { CALL_TYPE_FOR, type NewCallKind } from './call-form-values.ts';
+import {
+  AgentEmailField,
+  EndUserNumberField,
+  LanguageField,
+  MenuField,
+  OutboundNumberField,
+  ParentCallIdField,
+  RecordingPermissionField,
+  ScheduledAtField,
+  TicketIdField,
+} from './call-form-fields.tsx';
+import { ChooseNumberDialog } from './choose-number-dialog.tsx';
+import { useNewCallForm } from './use-new-call-form.ts';
+
+/** One form per call type, each with the inputs that type takes (CALL-API.md). */
+export function NewCallForm({ kind }: { kind: NewCallKind }) {
+  const { form, submit, busy, choice, choose, dismissChoice, serverError } = useNewCallForm(kind);
+  const { control } = form;
+  const callType = CALL_TYPE_FOR[kind];
+  return (
+    <Box
+      component="form"
+      noValidate
+      aria-label={`New ${kind} call`}
+      aria-busy={busy}
+      onSubmit={(event) => {
+        void submit(event);
+      }}
+    >
+      <Stack spacing={2} sx={{ maxWidth: 560 }}>
+        {serverError && (
+          <Alert severity="error" role="alert">
+            {serverError}
+          </Alert>
+        )}
+        {kind === 'outbound' && (
+          <>
+            <AgentEmailField control={control} />
+            <EndUserNumberField control={control} />
+            <TicketIdField control={control} />
+            <OutboundNumberField control={control} />
+            <LanguageField control={control} />
+          </>
+        )}
+        {kind === 'inbound' && (
+          <>
+            <MenuField control={control} callType={callType} required />
+            <EndUserNumberField control={control} required />
+            <TicketIdField control={control} />
+            <LanguageField control={control} />
+            <RecordingPermissionField control={control} />
+            <OutboundNumberField control={control} />
+          </>
+        )}
+        {kind === 'scheduled' && (
+          <>
+            <MenuField control={control} callType={callType} />
+            <ParentCallIdField control={control} />
+            <EndUserNumberField control={control} required />
+            <ScheduledAtField control={control} />
+            <TicketIdField control={control} />
+            <LanguageField control={control} />
+            <RecordingPermissionField control={control} />
+            <OutboundNumberField control={control} />
+          </>
+        )}
+        <Box>
+          <Button
+            type="submit"
+            variant="contained"
+            disabled={busy}
+            startIcon={
+              busy ? <CircularProgress size={16} color="inherit" aria-hidden /> : undefined
+            }
+          >
+            Create call
+          </Button>
+        </Box>
+      </Stack>
+      <ChooseNumberDialog
+        choice={choice}
+        onChoose={(number) => void choose(number)}
+        onClose={dismissChoice}
+      />
+    </Box>
+  );
+}

@@ -1,0 +1,169 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useEffectEvent, useRef, useState, type BaseSyntheticEvent } from 'react';
+import { useForm } from 'react-hook-form';
+import { useNavigate, useSearchParams } from 'react-router';
+import { fieldForApiError } from '../../../contract/api-errors.ts';
+import type { Accepted, CreateCallRequest } from '../../../contract/calls.ts';
+import { isCallApiError } from '../../lib/api-error.ts';
+import { useActingAgent } from '../../app/acting-agent.tsx';
+import { useNotify } from '../../app/notifications.tsx';
+import { useCallApiClient } from '../api/api-client-context.tsx';
+import { callQueries } from '../api/call-queries.ts';
+import {
+  callFormResolver,
+  clearDraft,
+  emptyCallFormValues,
+  formFieldFor,
+  prefillFromSearch,
+  readDraft,
+  toCreateRequest,
+  writeDraft,
+  type CallFormValues,
+  type NewCallKind,
+} from './call-form-values.ts';
+
+/** A 202: the server wants the agent to choose a number before it places the call. */
+export interface PendingChoice {
+  accepted: Accepted;
+  request: CreateCallRequest;
+}
+
+function messageFor(error: unknown): string {
+  if (isCallApiError(error)) {
+    if (error.isNetworkError) {
+      return 'The server could not be reached. What you typed is kept: try again when the connection is back.';
+    }
+    if (error.status === 429) return `${error.message}. Wait a moment and try again.`;
+    return error.message;
+  }
+  return error instanceof Error ? error.message : 'The call could not be created.';
+}
+
+export function useNewCallForm(kind: NewCallKind) {
+  const client = useCallApiClient();
+  const queryClient = useQueryClient();
+  const navigate = useNavigate();
+  const notify = useNotify();
+  const [actingAgent] = useActingAgent();
+  const [searchParams, setSearchParams] = useSearchParams();
+
+  const [defaultValues] = useState<CallFormValues>(() => {
+    const draft = readDraft(kind);
+    const prefill = prefillFromSearch(kind, searchParams);
+    const values = { ...emptyCallFormValues(), ...draft, ...prefill };
+    if (kind === 'outbound')
+      values.agent_email = prefill.agent_email ?? draft.agent_email ?? actingAgent;
+    return values;
+  });
+  const [resolver] = useState(() => callFormResolver(kind));
+  const form = useForm<CallFormValues>({ defaultValues, resolver, mode: 'onTouched' });
+
+  // Keep a draft of every keystroke: a failed submit, a lost connection or a reload loses nothing.
+  useEffect(() => {
+    writeDraft(kind, form.getValues());
+    return form.subscribe({
+      formState: { values: true },
+      callback: ({ values }) => writeDraft(kind, values),
+    });
+  }, [form, kind]);
+
+  // The acting agent fills Agent email, unless the agent typed someone else there.
+  const previousAgent = useRef(actingAgent);
+  useEffect(() => {
+    const previous = previousAgent.current;
+    previousAgent.current = actingAgent;
+    if (kind !== 'outbound' || previous === actingAgent) return;
+    const current = form.getValues('agent_email');
+    if (current === '' || current === previous)
+      form.setValue('agent_email', actingAgent, { shouldDirty: true });
+  }, [actingAgent, form, kind]);
+
+  const [choice, setChoice] = useState<PendingChoice | null>(null);
+  const mutation = useMutation({
+    mutationFn: (request: CreateCallRequest) => client.createCall(request),
+  });
+  const inFlight = useRef(false);
+
+  async function send(request: CreateCallRequest): Promise<void> {
+    // One request at a time, whatever clicks, keys or a bridge ask for.
+    if (inFlight.current) return;
+    inFlight.current = true;
+    form.clearErrors('root');
+    try {
+      const result = await mutation.mutateAsync(request);
+      if (result.status === 202) {
+        setChoice({ accepted: result.accepted, request });
+        return;
+      }
+      const call = result.call;
+      queryClient.setQueryData(callQueries.detail(client, call.id).queryKey, call);
+      void queryClient.invalidateQueries({ queryKey: callQueries.lists() });
+      clearDraft(kind);
+      notify(`Call ${call.id} created`);
+      await navigate(`/calls/${call.id}`);
+    } catch (error) {
+      if (isCallApiError(error) && error.status === 400) {
+        const field = formFieldFor(kind, fieldForApiError(error.message));
+        if (field) {
+          form.setError(field, { type: 'server', message: error.message }, { shouldFocus: true });
+          return;
+        }
+      }
+      form.setError('root.server', { type: 'server', message: messageFor(error) });
+    } finally {
+      inFlight.current = false;
+    }
+  }
+
+  // handleSubmit is bound when the form is submitted, not during render.
+  const submit = (event?: BaseSyntheticEvent) =>
+    form.handleSubmit(async (values) => {
+      setChoice(null);
+      await send(toCreateRequest(kind, values));
+    })(event);
+
+  /** The agent picked a number in the 202 dialog: keep it in the form and ask again. */
+  async function choose(number: string): Promise<void> {
+    if (!choice) return;
+    const { accepted, request } = choice;
+    setChoice(null);
+    if ('outbound_numbers' in accepted) {
+      form.setValue('outbound_number', number, { shouldDirty: true });
+      await send({ ...request, outbound_number: number } as CreateCallRequest);
+    } else {
+      form.setValue('end_user_number', number, { shouldDirty: true });
+      await send({
+        ...request,
+        end_user_number: number,
+        ticket_id: accepted.ticket_id,
+      } as CreateCallRequest);
+    }
+  }
+
+  // A link (or the embedding bridge) may ask to place the call at once: ?create=1.
+  const autoCreate = useRef(searchParams.get('create') === '1');
+  const createAtOnce = useEffectEvent(() => {
+    if (!autoCreate.current) return;
+    autoCreate.current = false;
+    setSearchParams(
+      (params) => {
+        const next = new URLSearchParams(params);
+        next.delete('create');
+        return next;
+      },
+      { replace: true },
+    );
+    void submit();
+  });
+  useEffect(() => createAtOnce(), []);
+
+  return {
+    form,
+    submit,
+    busy: form.formState.isSubmitting || mutation.isPending,
+    choice,
+    choose,
+    dismissChoice: () => setChoice(null),
+    serverError: form.formState.errors.root?.server?.message,
+  };
+}
