@@ -6,8 +6,8 @@ import {
   type Accepted,
   type Call,
   type CallListQuery,
-  type CreateCallRequest,
 } from './calls.ts';
+import { type CreateCallRequest } from './call-requests.ts';
 import {
   CustomerFlagsSchema,
   type CustomerFlags,

@@ -1,14 +1,16 @@
 import { z } from 'zod';
 import { API_PREFIX, EMULATOR_PREFIX, MANAGER_PREFIX } from '../contract/client.ts';
 import {
-  BulkCancelRequestSchema,
   CallSchema,
   ChooseOutboundNumberSchema,
   ChooseTicketNumberSchema,
+} from '../contract/calls.ts';
+import {
+  BulkCancelRequestSchema,
   InboundCallRequestSchema,
   OutboundCallRequestSchema,
   ScheduledCallRequestSchema,
-} from '../contract/calls.ts';
+} from '../contract/call-requests.ts';
 import { CustomerFlagsPatchSchema, CustomerFlagsSchema } from '../contract/customer-flags.ts';
 import {
   CallSettingsSchema,

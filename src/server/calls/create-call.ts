@@ -1,14 +1,13 @@
 import { API_ERRORS, apiErrorText } from '../../contract/api-errors.ts';
 import {
-  IdFieldSchema,
   MENU_TYPES_FOR,
   RECORDING_PERMISSIONS,
-  TicketIdFieldSchema,
   normalizeCallType,
   parseIsoDateTime,
   type Call,
   type CallType,
 } from '../../contract/calls.ts';
+import { IdFieldSchema, TicketIdFieldSchema } from '../../contract/call-requests.ts';
 import { isIso6391 } from '../../contract/languages.ts';
 import { parsePhone, type ParsedPhone } from '../../contract/phone.ts';
 import {

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { API_ERRORS } from '../../contract/api-errors.ts';
-import { IdFieldSchema } from '../../contract/calls.ts';
+import { IdFieldSchema } from '../../contract/call-requests.ts';
 import { createCall } from '../calls/create-call.ts';
 import { parseListQuery, linkHeader } from '../calls/list-query.ts';
 import { recordEvent } from '../domain/call-object.ts';

@@ -1,16 +1,16 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import type { FieldErrors, Resolver } from 'react-hook-form';
 import { API_ERRORS, type ErrorField } from '../../../contract/api-errors.ts';
+import { type CallType } from '../../../contract/calls.ts';
 import {
   InboundCallRequestSchema,
   OutboundCallRequestSchema,
   ScheduledCallRequestSchema,
-  type CallType,
   type CreateCallRequest,
   type InboundCallRequest,
   type OutboundCallRequest,
   type ScheduledCallRequest,
-} from '../../../contract/calls.ts';
+} from '../../../contract/call-requests.ts';
 import { readStoredJson, writeStoredJson } from '../../lib/storage.ts';
 
 // The three forms hold what the agent types as strings named after the API's own fields,

@@ -3,9 +3,11 @@ import { useEffect, useEffectEvent, useRef, useState, type BaseSyntheticEvent } 
 import { useForm } from 'react-hook-form';
 import { useNavigate, useSearchParams } from 'react-router';
 import { fieldForApiError } from '../../../contract/api-errors.ts';
-import type { Accepted, CreateCallRequest } from '../../../contract/calls.ts';
+import type { Accepted } from '../../../contract/calls.ts';
+import type { CreateCallRequest } from '../../../contract/call-requests.ts';
 import { isCallApiError } from '../../lib/api-error.ts';
 import { useActingAgent } from '../../app/acting-agent.tsx';
+import { useDeskEvents } from '../../app/desk-events.tsx';
 import { useNotify } from '../../app/notifications.tsx';
 import { useCallApiClient } from '../api/api-client-context.tsx';
 import { callQueries } from '../api/call-queries.ts';
@@ -44,6 +46,7 @@ export function useNewCallForm(kind: NewCallKind) {
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const notify = useNotify();
+  const events = useDeskEvents();
   const [actingAgent] = useActingAgent();
   const [searchParams, setSearchParams] = useSearchParams();
 
@@ -99,9 +102,11 @@ export function useNewCallForm(kind: NewCallKind) {
       queryClient.setQueryData(callQueries.detail(client, call.id).queryKey, call);
       void queryClient.invalidateQueries({ queryKey: callQueries.lists() });
       clearDraft(kind);
+      events.emit({ type: 'call.created', call });
       notify(`Call ${call.id} created`);
       await navigate(`/calls/${call.id}`);
     } catch (error) {
+      events.emit({ type: 'call.create_failed', message: messageFor(error) });
       if (isCallApiError(error) && error.status === 400) {
         const field = formFieldFor(kind, fieldForApiError(error.message));
         if (field) {
@@ -117,10 +122,19 @@ export function useNewCallForm(kind: NewCallKind) {
 
   // handleSubmit is bound when the form is submitted, not during render.
   const submit = (event?: BaseSyntheticEvent) =>
-    form.handleSubmit(async (values) => {
-      setChoice(null);
-      await send(toCreateRequest(kind, values));
-    })(event);
+    form.handleSubmit(
+      async (values) => {
+        setChoice(null);
+        await send(toCreateRequest(kind, values));
+      },
+      (errors) => {
+        const first = Object.values(errors).find((e) => typeof e?.message === 'string');
+        events.emit({
+          type: 'call.create_failed',
+          message: String(first?.message ?? 'The form is not complete'),
+        });
+      },
+    )(event);
 
   /** The agent picked a number in the 202 dialog: keep it in the form and ask again. */
   async function choose(number: string): Promise<void> {
