@@ -1,29 +1,35 @@
 import { defineConfig, devices } from '@playwright/test';
+import { DESK_ORIGIN, DESK_PORT, EMBED_ALLOWED_ORIGINS, HOST_ORIGIN } from './e2e/support/ports.ts';
 
-// Browser tests: the production build served by the real server on a fresh temporary
-// database, driven in Debian's Chromium (Playwright's own browser download is not used).
-
-export const E2E_PORT = Number(process.env.E2E_PORT ?? 4187);
-export const E2E_BASE_URL = `http://127.0.0.1:${E2E_PORT}`;
+// Browser tests: the production build (run `vite build` first; `npm run test:e2e` does)
+// served by the real server on a fresh temporary database, driven in Debian's Chromium
+// (Playwright's own browser download is not used). A second server serves the CRM host
+// page that frames the desk, from an allowed origin and from one that is not.
 
 export default defineConfig({
   testDir: 'e2e',
+  outputDir: 'test-results',
   fullyParallel: false,
+  // Two cores: one browser at a time keeps timings honest.
   workers: 1,
   retries: process.env.CI ? 1 : 0,
-  timeout: 30_000,
-  expect: { timeout: 7_000 },
+  forbidOnly: Boolean(process.env.CI),
+  timeout: 45_000,
+  expect: { timeout: 10_000 },
   reporter: [['list'], ['html', { open: 'never', outputFolder: 'playwright-report' }]],
   use: {
-    baseURL: E2E_BASE_URL,
+    ...devices['Desktop Chrome'],
+    baseURL: DESK_ORIGIN,
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
-    ...devices['Desktop Chrome'],
+    actionTimeout: 10_000,
+    navigationTimeout: 20_000,
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
       args: [
         '--no-sandbox',
         '--disable-gpu',
+        '--disable-dev-shm-usage',
         '--disable-background-networking',
         '--disable-component-update',
         '--disable-sync',
@@ -32,11 +38,30 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
-    command: `node --import tsx e2e/support/start-server.ts`,
-    url: `${E2E_BASE_URL}/healthz`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    env: { PORT: String(E2E_PORT), RATE_LIMIT_PER_SECOND: '0', LOG_LEVEL: 'warn' },
-  },
+  webServer: [
+    {
+      command: 'node --import tsx e2e/support/start-server.ts',
+      url: `${DESK_ORIGIN}/healthz`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+      env: {
+        PORT: String(DESK_PORT),
+        HOST: '127.0.0.1',
+        RATE_LIMIT_PER_SECOND: '0',
+        EMULATOR_AUTOPLAY: '0',
+        EMBED_ALLOWED_ORIGINS,
+        LOG_LEVEL: 'warn',
+      },
+    },
+    {
+      command: 'node --import tsx e2e/support/host-server.ts',
+      url: `${HOST_ORIGIN}/healthz`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+  ],
 });

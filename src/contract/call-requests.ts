@@ -83,12 +83,17 @@ export const OutboundCallRequestSchema = z
   });
 export type OutboundCallRequest = z.input<typeof OutboundCallRequestSchema>;
 
-const menuIdField = z.union([z.int().nonnegative(), z.string().regex(digits)], {
-  error: (issue) =>
-    issue.input === undefined
-      ? API_ERRORS.menuIdRequired.message
-      : API_ERRORS.menuIdNotWellFormed.message,
-});
+// A string that is not digits fails inside its branch, and zod reports that branch's issue
+// rather than the union's: the message must be on the regex too.
+const menuIdField = z.union(
+  [z.int().nonnegative(), z.string().regex(digits, API_ERRORS.menuIdNotWellFormed.message)],
+  {
+    error: (issue) =>
+      issue.input === undefined
+        ? API_ERRORS.menuIdRequired.message
+        : API_ERRORS.menuIdNotWellFormed.message,
+  },
+);
 const endUserNumberField = z
   .string({ error: API_ERRORS.endUserNumberRequired.message })
   .trim()
@@ -118,9 +123,10 @@ export const ScheduledCallRequestSchema = z
     }),
     menu_id: menuIdField.optional(),
     call_id: z
-      .union([z.int().nonnegative(), z.string().regex(digits)], {
-        error: API_ERRORS.callIdNotWellFormed.message,
-      })
+      .union(
+        [z.int().nonnegative(), z.string().regex(digits, API_ERRORS.callIdNotWellFormed.message)],
+        { error: API_ERRORS.callIdNotWellFormed.message },
+      )
       .optional(),
     end_user_number: endUserNumberField,
     scheduled_at: z

@@ -1,13 +1,18 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createDesk, DeskApp } from './app/create-desk.tsx';
+import { EmbedProvider } from './embed/embed-context.tsx';
+import { startEmbedding } from './embed/start-embed.ts';
 
-// `desk.controller` is what an embedding bridge (a postMessage listener for a CRM host)
-// drives: dial with a prefill, open a call, set the acting agent.
 const desk = createDesk();
+// In a CRM's frame, the postMessage bridge drives `desk.controller` and reports
+// `desk.events` to the host; in any case the desk's tabs keep each other up to date.
+const embedding = startEmbedding(desk);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <DeskApp desk={desk} />
+    <EmbedProvider handle={embedding}>
+      <DeskApp desk={desk} />
+    </EmbedProvider>
   </StrictMode>,
 );

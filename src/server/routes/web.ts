@@ -1,17 +1,24 @@
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { embedAllowList } from '../http/embed-origins.ts';
 import type { Services } from '../services.ts';
 
 // The built desk (dist/web): static assets, and index.html for every page of the SPA so
-// that deep links survive a reload.
+// that deep links survive a reload. Every response carries the same security headers; the
+// CSP's frame-ancestors comes from EMBED_ALLOWED_ORIGINS, the list the desk also checks
+// postMessage origins against (read from /desk/api/session), so the page that may frame
+// the desk and the page it talks to are always the same. There is deliberately no
+// X-Frame-Options: it cannot name origins, and a browser that honours it would refuse
+// every CRM that frame-ancestors allows.
 
 export const WEB_ROOT = join(process.cwd(), 'dist', 'web');
 
-function securityHeaders(services: Services) {
-  const { frameAncestors } = embedAllowList(services.config);
+/** The desk's pages: the SPA's routes (react-router), each answered with index.html. */
+export const DESK_PAGES = ['/', '/calls', '/calls/*', '/embed/*'] as const;
+
+export function securityHeaders(frameAncestors: string): Record<string, string> {
   return {
     'Content-Security-Policy': [
       "default-src 'self'",
@@ -31,13 +38,16 @@ function securityHeaders(services: Services) {
   };
 }
 
-export async function webRoutes(app: FastifyInstance, { services }: { services: Services }) {
-  const headers = securityHeaders(services);
-  const indexPath = join(WEB_ROOT, 'index.html');
+export async function webRoutes(
+  app: FastifyInstance,
+  { services, root = WEB_ROOT }: { services: Pick<Services, 'config'>; root?: string },
+) {
+  const headers = securityHeaders(embedAllowList(services.config).frameAncestors);
+  const indexPath = join(root, 'index.html');
   const built = existsSync(indexPath);
   const index = built
     ? readFileSync(indexPath, 'utf8')
-    : '<!doctype html><title>Switchboard</title><p>The desk is not built: run <code>npm run build</code>.</p>';
+    : '<!doctype html><html lang="en"><title>Switchboard</title><p>The desk is not built: run <code>npm run build</code>.</p></html>';
 
   const sendIndex = (reply: FastifyReply) =>
     reply
@@ -47,22 +57,26 @@ export async function webRoutes(app: FastifyInstance, { services }: { services: 
       .send(index);
 
   if (built) {
+    const assets = join(root, 'assets') + sep;
     await app.register(fastifyStatic, {
-      root: WEB_ROOT,
+      root,
       prefix: '/',
       wildcard: false,
       index: false,
+      // Cache-Control is set here, not by `send` (whose header would override ours).
+      cacheControl: false,
       setHeaders: (res, path) => {
         for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
-        if (path.includes(`${join('web', 'assets')}`)) {
-          res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
-        }
+        // Vite names assets by content hash: they never change under the same name.
+        res.setHeader(
+          'Cache-Control',
+          path.startsWith(assets) ? 'public, max-age=31536000, immutable' : 'no-cache',
+        );
       },
     });
   }
 
-  app.get('/', async (_request, reply) => sendIndex(reply));
-  for (const route of ['/calls', '/calls/*', '/embed/*']) {
+  for (const route of DESK_PAGES) {
     app.get(route, async (_request, reply) => sendIndex(reply));
   }
 }

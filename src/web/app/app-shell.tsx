@@ -11,6 +11,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Outlet, useLocation, useNavigation } from 'react-router';
 import { sessionQueries } from '../calls/api/directory-queries.ts';
 import { useCallApiClient } from '../calls/api/api-client-context.tsx';
+import { useFramed } from '../embed/embed-context.tsx';
 import { ActingAgentPicker } from './acting-agent-picker.tsx';
 import { OfflineBanner } from './offline-banner.tsx';
 
@@ -21,6 +22,9 @@ export function AppShell() {
   const { pathname } = useLocation();
   const onList = pathname === '/calls' || pathname === '/calls/';
   const onNew = pathname.startsWith('/calls/new');
+  // In a CRM's frame every pixel counts: the bar scrolls away, and the frame's own title
+  // names the desk.
+  const framed = useFramed();
   return (
     <Box sx={{ minHeight: '100vh', bgcolor: 'background.default', overflowX: 'hidden' }}>
       <Link
@@ -33,9 +37,17 @@ export function AppShell() {
       >
         Skip to content
       </Link>
-      <AppBar position="sticky" color="default" elevation={1}>
+      <AppBar position={framed ? 'static' : 'sticky'} color="default" elevation={1}>
         <Toolbar sx={{ flexWrap: 'wrap', gap: 1, py: { xs: 1, sm: 0.5 } }}>
-          <Typography variant="h6" component="span" sx={{ mr: 1, fontWeight: 600 }}>
+          <Typography
+            variant="h6"
+            component="span"
+            sx={{
+              mr: 1,
+              fontWeight: 600,
+              display: framed ? { xs: 'none', sm: 'inline' } : undefined,
+            }}
+          >
             Switchboard
           </Typography>
           <Box component="nav" aria-label="Main" sx={{ display: 'flex', gap: 0.5 }}>

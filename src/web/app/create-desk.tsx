@@ -9,6 +9,7 @@ import {
   createActingAgentStore,
   type ActingAgentStore,
 } from './acting-agent.tsx';
+import { createDeskEvents, DeskEventsProvider, type DeskEvents } from './desk-events.tsx';
 import { DeskErrorBoundary, ErrorPanel } from './error-boundaries.tsx';
 import { NotificationsProvider } from './notifications.tsx';
 import { createDeskQueryClient } from './query-client.ts';
@@ -44,6 +45,8 @@ export interface Desk {
   router: DeskRouter;
   agent: ActingAgentStore;
   controller: DeskController;
+  /** What happened at the desk (calls created, flags changed), for the bridge and other tabs. */
+  events: DeskEvents;
 }
 
 export interface DeskOptions {
@@ -79,10 +82,13 @@ export function createDesk(options: DeskOptions = {}): Desk {
   const router = options.initialEntries
     ? createMemoryRouter(deskRoutes, { initialEntries: options.initialEntries })
     : createBrowserRouter(deskRoutes);
+  let dials = 0;
   const controller: DeskController = {
     async dial(request) {
       if (request.agent_email) agent.set(request.agent_email);
-      await router.navigate(dialPath(request));
+      // `dial` marks a new request: the form starts again from it, even when it is open already.
+      const path = dialPath(request);
+      await router.navigate(`${path}${path.includes('?') ? '&' : '?'}dial=${++dials}`);
     },
     async openCall(id) {
       await router.navigate(`/calls/${id}`);
@@ -91,7 +97,7 @@ export function createDesk(options: DeskOptions = {}): Desk {
       agent.set(email);
     },
   };
-  return { client, queryClient, router, agent, controller };
+  return { client, queryClient, router, agent, controller, events: createDeskEvents() };
 }
 
 export function DeskApp({ desk }: { desk: Desk }) {
@@ -106,9 +112,11 @@ export function DeskApp({ desk }: { desk: Desk }) {
         <CallApiClientProvider client={desk.client}>
           <QueryClientProvider client={desk.queryClient}>
             <ActingAgentProvider store={desk.agent}>
-              <NotificationsProvider>
-                <RouterProvider router={desk.router} />
-              </NotificationsProvider>
+              <DeskEventsProvider events={desk.events}>
+                <NotificationsProvider>
+                  <RouterProvider router={desk.router} />
+                </NotificationsProvider>
+              </DeskEventsProvider>
             </ActingAgentProvider>
           </QueryClientProvider>
         </CallApiClientProvider>

@@ -34,6 +34,14 @@ export const deskRoutes: RouteObject[] = [
           Component: (await import('../calls/call-detail/call-detail-page.tsx')).CallDetailPage,
         }),
       },
+      {
+        // Diagnostics for integrators: open it inside the CRM's iframe (docs/embedding.md).
+        path: 'embed/check',
+        ErrorBoundary: RouteErrorBoundary,
+        lazy: async () => ({
+          Component: (await import('../embed/embed-check-page.tsx')).EmbedCheckPage,
+        }),
+      },
       { path: '*', Component: NotFoundPage },
     ],
   },

@@ -6,7 +6,16 @@ import { LinkBehavior } from './link-behavior.tsx';
 export const deskTheme = createTheme({
   cssVariables: { colorSchemeSelector: 'media' },
   colorSchemes: {
-    light: { palette: { primary: { main: '#1f5fbf' }, background: { default: '#f5f7fa' } } },
+    light: {
+      palette: {
+        primary: { main: '#1f5fbf' },
+        // MUI's default warning and info are too light for text (chips, outlined buttons)
+        // on white or on the app bar: these keep 4.5:1 (WCAG AA), both as text and under it.
+        warning: { main: '#a84b00' },
+        info: { main: '#0369a1' },
+        background: { default: '#f5f7fa' },
+      },
+    },
     dark: { palette: { primary: { main: '#8ab4f8' }, background: { default: '#101418' } } },
   },
   shape: { borderRadius: 8 },

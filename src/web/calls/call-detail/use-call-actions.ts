@@ -2,6 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { Call } from '../../../contract/calls.ts';
 import type { CustomerFlags, CustomerFlagsPatch } from '../../../contract/customer-flags.ts';
 import type { CallEventRequest } from '../../../contract/emulator.ts';
+import { useDeskEvents } from '../../app/desk-events.tsx';
 import { useNotify } from '../../app/notifications.tsx';
 import { describeError } from '../../app/error-boundaries.tsx';
 import { useCallApiClient } from '../api/api-client-context.tsx';
@@ -12,6 +13,7 @@ export function useUpdateCustomerFlags(callId: number) {
   const client = useCallApiClient();
   const queryClient = useQueryClient();
   const notify = useNotify();
+  const events = useDeskEvents();
   const { queryKey } = callQueries.flags(client, callId);
   return useMutation({
     mutationFn: (patch: CustomerFlagsPatch) => client.updateCustomerFlags(callId, patch),
@@ -31,6 +33,7 @@ export function useUpdateCustomerFlags(callId: number) {
       queryClient.setQueryData<Call>(callQueries.detail(client, callId).queryKey, (call) =>
         call ? { ...call, verified: flags.verified_customer } : call,
       );
+      events.emit({ type: 'customer_flag.changed', id: callId, flags });
     },
   });
 }
@@ -39,9 +42,11 @@ export function useCancelScheduledCall(callId: number) {
   const client = useCallApiClient();
   const queryClient = useQueryClient();
   const notify = useNotify();
+  const events = useDeskEvents();
   return useMutation({
     mutationFn: () => client.cancelScheduledCall(callId),
     onSuccess: async (result) => {
+      events.emit({ type: 'call.changed', id: callId });
       if (result.status === 200)
         queryClient.setQueryData(callQueries.detail(client, callId).queryKey, result.call);
       await queryClient.invalidateQueries({ queryKey: callQueries.all() });
@@ -56,11 +61,13 @@ export function useSendCallEvent(callId: number) {
   const client = useCallApiClient();
   const queryClient = useQueryClient();
   const notify = useNotify();
+  const events = useDeskEvents();
   return useMutation({
     mutationFn: (event: CallEventRequest) => client.emulator.sendEvent(callId, event),
     onSuccess: (call) => {
       queryClient.setQueryData(callQueries.detail(client, callId).queryKey, call);
       void queryClient.invalidateQueries({ queryKey: callQueries.lists() });
+      events.emit({ type: 'call.changed', id: callId });
     },
     onError: (error) => notify(describeError(error), 'error'),
   });

@@ -5,6 +5,7 @@ import DialogContent from '@mui/material/DialogContent';
 import DialogContentText from '@mui/material/DialogContentText';
 import DialogTitle from '@mui/material/DialogTitle';
 import List from '@mui/material/List';
+import ListItem from '@mui/material/ListItem';
 import ListItemButton from '@mui/material/ListItemButton';
 import ListItemText from '@mui/material/ListItemText';
 import type { PendingChoice } from './use-new-call-form.ts';
@@ -46,12 +47,15 @@ export function ChooseNumberDialog({
         </DialogContentText>
         <List aria-label={outbound ? 'Outbound numbers' : 'Ticket phone numbers'}>
           {numbers.map((number) => (
-            <ListItemButton key={number} onClick={() => onChoose(number)}>
-              <ListItemText
-                primary={number}
-                secondary={outbound ? 'Call from this number' : 'Call this number'}
-              />
-            </ListItemButton>
+            // A list holds list items: the button goes inside one.
+            <ListItem key={number} disablePadding>
+              <ListItemButton onClick={() => onChoose(number)}>
+                <ListItemText
+                  primary={number}
+                  secondary={outbound ? 'Call from this number' : 'Call this number'}
+                />
+              </ListItemButton>
+            </ListItem>
           ))}
         </List>
       </DialogContent>

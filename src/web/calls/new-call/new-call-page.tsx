@@ -3,6 +3,7 @@ import Paper from '@mui/material/Paper';
 import Tab from '@mui/material/Tab';
 import Tabs from '@mui/material/Tabs';
 import Typography from '@mui/material/Typography';
+import { useState } from 'react';
 import { useLocation, useNavigate, useParams } from 'react-router';
 import { NotFoundPage } from '../../app/not-found-page.tsx';
 import { isNewCallKind, NEW_CALL_KINDS, type NewCallKind } from './call-form-values.ts';
@@ -19,6 +20,11 @@ export function NewCallPage() {
   const { callType } = useParams();
   const navigate = useNavigate();
   const { search } = useLocation();
+  // A new dial (?dial=, from the embedding bridge) starts the form again, even on this page;
+  // the form then takes the marker out of the address, which must not start it once more.
+  const dial = new URLSearchParams(search).get('dial');
+  const [dialed, setDialed] = useState({ dial, count: 0 });
+  if (dial !== null && dial !== dialed.dial) setDialed({ dial, count: dialed.count + 1 });
   if (callType !== undefined && !isNewCallKind(callType)) return <NotFoundPage />;
   const kind: NewCallKind = callType ?? 'outbound';
   return (
@@ -46,7 +52,7 @@ export function NewCallPage() {
       </Paper>
       <Box role="tabpanel" id={`new-call-panel-${kind}`} aria-labelledby={`new-call-tab-${kind}`}>
         {/* Keyed: each call type has its own form, draft and errors. */}
-        <NewCallForm key={kind} kind={kind} />
+        <NewCallForm key={`${kind}:${dialed.count}`} kind={kind} />
       </Box>
     </Box>
   );

@@ -51,7 +51,8 @@ export function useNewCallForm(kind: NewCallKind) {
   const [searchParams, setSearchParams] = useSearchParams();
 
   const [defaultValues] = useState<CallFormValues>(() => {
-    const draft = readDraft(kind);
+    // A dial from the embedding host is a new call: what an earlier draft held must not mix in.
+    const draft = kind === 'outbound' && searchParams.has('dial') ? {} : readDraft(kind);
     const prefill = prefillFromSearch(kind, searchParams);
     const values = { ...emptyCallFormValues(), ...draft, ...prefill };
     if (kind === 'outbound')
@@ -157,17 +158,19 @@ export function useNewCallForm(kind: NewCallKind) {
   // A link (or the embedding bridge) may ask to place the call at once: ?create=1.
   const autoCreate = useRef(searchParams.get('create') === '1');
   const createAtOnce = useEffectEvent(() => {
-    if (!autoCreate.current) return;
+    const create = autoCreate.current;
+    if (!create && !searchParams.has('dial')) return;
     autoCreate.current = false;
     setSearchParams(
       (params) => {
         const next = new URLSearchParams(params);
         next.delete('create');
+        next.delete('dial');
         return next;
       },
       { replace: true },
     );
-    void submit();
+    if (create) void submit();
   });
   useEffect(() => createAtOnce(), []);
 

@@ -1,0 +1,16 @@
+// Where the browser tests find everything. The desk is served from 127.0.0.1 and the CRM
+// host page from localhost: two different sites, as a real CRM and the desk are, so the
+// framed desk is a third-party frame (partitioned storage, cross-origin messages).
+
+export const DESK_PORT = Number(process.env.E2E_PORT ?? 4187);
+/** The CRM host page's origin that EMBED_ALLOWED_ORIGINS lists. */
+export const HOST_PORT = Number(process.env.E2E_HOST_PORT ?? 4188);
+/** The same page from an origin that is not on the list. */
+export const REFUSED_HOST_PORT = Number(process.env.E2E_REFUSED_HOST_PORT ?? 4189);
+
+export const DESK_ORIGIN = `http://127.0.0.1:${DESK_PORT}`;
+export const HOST_ORIGIN = `http://localhost:${HOST_PORT}`;
+export const REFUSED_HOST_ORIGIN = `http://localhost:${REFUSED_HOST_PORT}`;
+
+/** Exactly one allowed host: the list the desk's server starts with. */
+export const EMBED_ALLOWED_ORIGINS = HOST_ORIGIN;
