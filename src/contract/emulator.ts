@@ -53,7 +53,12 @@ export const CallEventRequestSchema = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('transfer_accept') }),
   z.object({ type: z.literal('transfer_fail'), fail_reason: z.string().min(1).optional() }),
-  z.object({ type: z.literal('finish'), disconnected_by: z.enum(DISCONNECTED_BY).optional() }),
+  z.object({
+    type: z.literal('finish'),
+    disconnected_by: z.enum(DISCONNECTED_BY).optional(),
+    /** Where the recording of the call can be heard, as the telephony provider reports it. */
+    recording_url: z.string().max(2000).optional(),
+  }),
   z.object({
     type: z.literal('fail'),
     fail_reason: z.string().min(1).max(100).optional(),
@@ -89,6 +94,11 @@ export const AgentPatchSchema = z
     status: z.enum(AGENT_STATUSES),
     can_make_calls: z.boolean(),
     outbound_numbers: z.array(z.string().max(40)).max(50),
+    // Names and avatar come from the contact center's directory: free text and any URL,
+    // which is how tests put untrusted strings into call data.
+    first_name: z.string().max(200).nullable(),
+    last_name: z.string().max(200).nullable(),
+    avatar_url: z.string().max(2000).nullable(),
   })
   .partial();
 export type AgentPatch = z.input<typeof AgentPatchSchema>;

@@ -391,6 +391,7 @@ function finish(
   call.ends_at = ctx.now;
   call.call_duration = secondsBetween(call.connected_at, ctx.now);
   call.disconnected_by = disconnectedBy;
+  if (event.recording_url !== undefined) call.recording_url = event.recording_url;
   endParticipants(call, ctx.now, 'finished');
   recordEvent(call, 'finish', ctx.now, disconnectedBy);
   return undefined;

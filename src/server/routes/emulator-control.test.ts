@@ -100,6 +100,28 @@ describe('PATCH /emulator/agents/:email', () => {
     );
   });
 
+  it('names and avatar are free text and any URL, carried into the calls the agent takes', async () => {
+    const name = '<img src=x onerror=alert(1)>';
+    const changed = (
+      await patch('/agents/admin%40somedomain.com', {
+        first_name: name,
+        last_name: null,
+        avatar_url: 'javascript:alert(1)',
+      })
+    ).body as Json;
+    expect(changed).toMatchObject({
+      first_name: name,
+      last_name: null,
+      avatar_url: 'javascript:alert(1)',
+    });
+    const call = await createCall(server, outboundBody());
+    expect(call.agent_info).toMatchObject({
+      name,
+      first_name: name,
+      avatar_url: 'javascript:alert(1)',
+    });
+  });
+
   it('an unknown agent → 404; no known key → 400; a bad value → 400 naming it', async () => {
     expectError(
       await patch('/agents/nobody%40somedomain.com', { status: 'available' }),
@@ -109,7 +131,7 @@ describe('PATCH /emulator/agents/:email', () => {
     expectError(
       await patch('/agents/admin%40somedomain.com', {}),
       400,
-      'status, can_make_calls or outbound_numbers required',
+      'status, can_make_calls, outbound_numbers, first_name, last_name or avatar_url required',
     );
     expectError(
       await patch('/agents/admin%40somedomain.com', { status: 'busy' }),
@@ -265,11 +287,13 @@ describe('POST /emulator/calls/:id/events (lightly; the lifecycle has its own un
     const finished = await ctl.event(id, {
       type: 'finish',
       disconnected_by: 'disconnected_by_end_user',
+      recording_url: 'https://recordings.example.com/1.mp3',
     });
     expect(finished).toMatchObject({
       status: 'finished',
       call_duration: 125,
       disconnected_by: 'disconnected_by_end_user',
+      recording_url: 'https://recordings.example.com/1.mp3',
     });
     expect(finished.ends_at as string).toMatch(/^2031-01-01T00:02:40\./);
     expect((await getCall(server, id)).body).toEqual(finished);

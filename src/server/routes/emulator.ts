@@ -52,6 +52,9 @@ export async function emulatorRoutes(app: FastifyInstance, { services }: { servi
       'status',
       'can_make_calls',
       'outbound_numbers',
+      'first_name',
+      'last_name',
+      'avatar_url',
     ]);
     if (patch.outbound_numbers?.some((n) => !isWellFormedPhone(n))) {
       throw badRequest(apiErrorText.paramNotWellFormed('outbound_numbers'));
