@@ -16,6 +16,9 @@ export default tseslint.config(
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
       ],
       '@typescript-eslint/consistent-type-imports': 'error',
+      // `import { type X }` keeps the module as a side-effect import under
+      // verbatimModuleSyntax, which drags it into bundles that only needed a type.
+      '@typescript-eslint/no-import-type-side-effects': 'error',
     },
   },
   {

@@ -7,7 +7,7 @@ import {
   type Call,
   type CallListQuery,
 } from './calls.ts';
-import { type CreateCallRequest } from './call-requests.ts';
+import type { CreateCallRequest } from './call-requests.ts';
 import {
   CustomerFlagsSchema,
   type CustomerFlags,

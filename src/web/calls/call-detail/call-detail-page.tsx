@@ -5,7 +5,7 @@ import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import { useQuery } from '@tanstack/react-query';
-import { useEffect, useState, type ReactNode } from 'react';
+import { useDeferredValue, useEffect, useState, type ReactNode } from 'react';
 import { useParams } from 'react-router';
 import { isTerminalStatus } from '../../../contract/calls.ts';
 import { isCallApiError } from '../../lib/api-error.ts';
@@ -67,6 +67,10 @@ function CallDetail({ id }: { id: number }) {
   const session = useQuery(sessionQueries.session(client));
   const call = query.data;
   const now = useNow(call !== undefined && !isTerminalStatus(call.status));
+  // The heading and the call's facts come first; the rest of the page (participants, flags,
+  // timeline, the emulator's controls) in a second, interruptible render just after, so the
+  // agent sees the call at once after Create call (docs/performance.md, "Desk").
+  const rest = useDeferredValue(true, false);
 
   if (query.isPending) return <PageSkeleton label={`Loading call ${id}`} />;
   if (!call) {
@@ -127,29 +131,35 @@ function CallDetail({ id }: { id: number }) {
           <Section title="Details">
             <CallFacts call={call} />
           </Section>
-          <Section title="Participants">
-            <ParticipantsList call={call} />
-          </Section>
-          <Section title="Transfers">
-            <TransfersList call={call} />
-          </Section>
-          <Section title="Photos and videos">
-            <MediaList call={call} />
-          </Section>
-        </Stack>
-        <Stack spacing={2} sx={{ minWidth: 0 }}>
-          <Section title="Customer flags">
-            <CustomerFlagsPanel callId={call.id} />
-          </Section>
-          <Section title="Timeline">
-            <CallTimeline call={call} now={now} />
-          </Section>
-          {session.data?.mode === 'emulator' && (
-            <Section title="Simulate">
-              <SimulatePanel call={call} />
-            </Section>
+          {rest && (
+            <>
+              <Section title="Participants">
+                <ParticipantsList call={call} />
+              </Section>
+              <Section title="Transfers">
+                <TransfersList call={call} />
+              </Section>
+              <Section title="Photos and videos">
+                <MediaList call={call} />
+              </Section>
+            </>
           )}
         </Stack>
+        {rest && (
+          <Stack spacing={2} sx={{ minWidth: 0 }}>
+            <Section title="Customer flags">
+              <CustomerFlagsPanel callId={call.id} />
+            </Section>
+            <Section title="Timeline">
+              <CallTimeline call={call} now={now} />
+            </Section>
+            {session.data?.mode === 'emulator' && (
+              <Section title="Simulate">
+                <SimulatePanel call={call} />
+              </Section>
+            )}
+          </Stack>
+        )}
       </Box>
     </Stack>
   );

@@ -1,7 +1,7 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import type { FieldErrors, Resolver } from 'react-hook-form';
 import { API_ERRORS, type ErrorField } from '../../../contract/api-errors.ts';
-import { type CallType } from '../../../contract/calls.ts';
+import type { CallType } from '../../../contract/calls.ts';
 import {
   InboundCallRequestSchema,
   OutboundCallRequestSchema,

@@ -3,6 +3,7 @@ import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import CircularProgress from '@mui/material/CircularProgress';
 import Stack from '@mui/material/Stack';
+import { lazy, Suspense } from 'react';
 import { CALL_TYPE_FOR, type NewCallKind } from './call-form-values.ts';
 import {
   AgentEmailField,
@@ -15,8 +16,12 @@ import {
   ScheduledAtField,
   TicketIdField,
 } from './call-form-fields.tsx';
-import { ChooseNumberDialog } from './choose-number-dialog.tsx';
 import { useNewCallForm } from './use-new-call-form.ts';
+
+// Only a 202 (the server asks for a number) opens it: not part of the form's first load.
+const ChooseNumberDialog = lazy(async () => ({
+  default: (await import('./choose-number-dialog.tsx')).ChooseNumberDialog,
+}));
 
 /** One form per call type, each with the inputs that type takes (CALL-API.md). */
 export function NewCallForm({ kind }: { kind: NewCallKind }) {
@@ -83,11 +88,15 @@ export function NewCallForm({ kind }: { kind: NewCallKind }) {
           </Button>
         </Box>
       </Stack>
-      <ChooseNumberDialog
-        choice={choice}
-        onChoose={(number) => void choose(number)}
-        onClose={dismissChoice}
-      />
+      {choice && (
+        <Suspense fallback={null}>
+          <ChooseNumberDialog
+            choice={choice}
+            onChoose={(number) => void choose(number)}
+            onClose={dismissChoice}
+          />
+        </Suspense>
+      )}
     </Box>
   );
 }

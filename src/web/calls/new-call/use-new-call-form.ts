@@ -105,7 +105,9 @@ export function useNewCallForm(kind: NewCallKind) {
       clearDraft(kind);
       events.emit({ type: 'call.created', call });
       notify(`Call ${call.id} created`);
-      await navigate(`/calls/${call.id}`);
+      // flushSync: the call page replaces the form in one synchronous render, not in a
+      // transition that waits behind the list refetch and the notification.
+      await navigate(`/calls/${call.id}`, { flushSync: true });
     } catch (error) {
       events.emit({ type: 'call.create_failed', message: messageFor(error) });
       if (isCallApiError(error) && error.status === 400) {
