@@ -1,6 +1,8 @@
 import Database from 'better-sqlite3';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 
 export type Db = Database.Database;
 
@@ -21,7 +23,56 @@ export function openDatabase(dataDir: string): Db {
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   migrate(db);
+  checkpointInBackground(db, join(dataDir, 'switchboard.sqlite'));
   return db;
+}
+
+// Copying the WAL back into the database file (a checkpoint) ends with two fsyncs. SQLite
+// does it by default inside whichever commit crosses 1000 WAL pages, so every few hundred
+// creates one request waited several milliseconds for the disk. A worker thread with its
+// own connection does it instead, every 100 ms: PASSIVE never blocks the writer, and the
+// commits on the request path only append to the WAL. Durability is unchanged: a commit is
+// in the WAL before its answer is sent, whoever checkpoints it later.
+const CHECKPOINTER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.module);
+const db = new Database(workerData.file);
+db.pragma('busy_timeout = 1000');
+const timer = setInterval(() => {
+  try { db.pragma('wal_checkpoint(PASSIVE)'); } catch {}
+}, workerData.intervalMs);
+parentPort.once('message', () => {
+  clearInterval(timer);
+  try { db.close(); } catch {}
+  parentPort.close();
+});
+`;
+
+function checkpointInBackground(db: Db, file: string): void {
+  let worker: Worker;
+  try {
+    worker = new Worker(CHECKPOINTER, {
+      eval: true,
+      workerData: {
+        file,
+        module: createRequire(join(import.meta.dirname, 'database.ts')).resolve('better-sqlite3'),
+        intervalMs: 100,
+      },
+    });
+  } catch {
+    return; // no worker threads here: SQLite's own checkpoints go on as before
+  }
+  db.pragma('wal_autocheckpoint = 0');
+  worker.unref();
+  // Should the worker die, the commits take the checkpoints over again.
+  worker.on('error', () => {
+    if (db.open) db.pragma('wal_autocheckpoint = 1000');
+  });
+  const close = db.close.bind(db);
+  db.close = () => {
+    worker.postMessage('close');
+    return close();
+  };
 }
 
 function migrate(db: Db): void {

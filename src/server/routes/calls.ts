@@ -33,7 +33,7 @@ export async function callRoutes(app: FastifyInstance, { services }: { services:
     if (outcome.kind === 'error') throw badRequest(outcome.message);
     if (outcome.kind === 'accepted') return reply.code(202).send(outcome.body);
     const { plan } = outcome;
-    const json = calls.transaction(() => {
+    const json = await calls.groupCommit(() => {
       const endUser =
         plan.endUser === null
           ? null

@@ -1,0 +1,488 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { chromium, type Browser, type Page } from '@playwright/test';
+
+// `npm run bench:desk`: the desk in Chromium, on the production build (run `npx vite build`
+// first) and the real server on a fresh database. Figures, not pass/fail: docs/performance.md
+// ("Desk") says how to read them.
+//
+// Environment: BENCH_DESK_LOADS (fresh page loads for first load / interactive form, default
+// 20), BENCH_DESK_CREATES (Create call runs, default 50), BENCH_DESK_SEED (calls seeded for
+// the list, default 10000), BENCH_DESK_LIST_LOADS (list loads and pagings, default 10).
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const dist = join(root, 'dist', 'web');
+const env = process.env;
+const LOADS = Number(env.BENCH_DESK_LOADS ?? 20);
+const CREATES = Number(env.BENCH_DESK_CREATES ?? 50);
+const SEED = Number(env.BENCH_DESK_SEED ?? 10_000);
+const LIST_LOADS = Number(env.BENCH_DESK_LIST_LOADS ?? 10);
+const AUTH = `Basic ${Buffer.from('somedomain:local-dev-token').toString('base64')}`;
+const AGENT = 'admin@somedomain.com';
+const END_USER = '+1 859-657-9625';
+
+function log(line: string) {
+  process.stderr.write(`${line}\n`);
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
+  // Nearest rank: p95 of 50 runs is the 48th value.
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+interface Stats {
+  runs: number;
+  p50: number;
+  p95: number;
+  min: number;
+  max: number;
+}
+function stats(values: number[]): Stats {
+  const round = (n: number) => Math.round(n * 10) / 10;
+  return {
+    runs: values.length,
+    p50: round(percentile(values, 50)),
+    p95: round(percentile(values, 95)),
+    min: round(Math.min(...values)),
+    max: round(Math.max(...values)),
+  };
+}
+
+// --- the server ---------------------------------------------------------------------------
+
+async function startServer(): Promise<{ origin: string; child: ChildProcess; dataDir: string }> {
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-bench-desk-'));
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+    cwd: root,
+    env: {
+      ...env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      RATE_LIMIT_PER_SECOND: '0',
+      // Calls stay where the bench puts them: no autoplayed progress under the figures.
+      EMULATOR_AUTOPLAY: '0',
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const origin = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the server exited (${child.exitCode})`);
+    try {
+      if ((await fetch(`${origin}/healthz`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error('the server did not start within 30 s');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { origin, child, dataDir };
+}
+
+async function api(origin: string, method: string, path: string, body?: unknown) {
+  const response = await fetch(`${origin}${path}`, {
+    method,
+    headers: {
+      Authorization: AUTH,
+      ...(body !== undefined && { 'Content-Type': 'application/json' }),
+    },
+    ...(body !== undefined && { body: JSON.stringify(body) }),
+  });
+  if (!response.ok)
+    throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+  return response.status === 204 ? undefined : ((await response.json()) as unknown);
+}
+
+/** Real calls through the Call API, many requests in flight at once. */
+async function seedCalls(origin: string, count: number): Promise<number> {
+  const started = performance.now();
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      const i = next++;
+      const local = String(1_000_000 + (i % 9_000_000)).padStart(7, '0');
+      await api(origin, 'POST', '/apps/api/v1/calls', {
+        call_type: 'Voice Inbound (API)',
+        menu_id: 7,
+        end_user_number: `+1 205 ${local.slice(0, 3)} ${local.slice(3)}`,
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: 32 }, worker));
+  return performance.now() - started;
+}
+
+// --- in-page probes -----------------------------------------------------------------------
+
+/**
+ * Installed before any of the desk's code runs: records (performance.now(), so from the
+ * navigation's start) the first frame in which the new-call form is usable (Create call
+ * enabled, Agent email editable) and the first frame with rows in the calls table.
+ */
+function installProbes() {
+  const marks: Record<string, number> = {};
+  (window as unknown as { __bench: Record<string, number> }).__bench = marks;
+  const check = () => {
+    if (marks.form === undefined) {
+      const button = [...document.querySelectorAll('button')].find(
+        (b) => b.textContent?.trim() === 'Create call',
+      );
+      const label = [...document.querySelectorAll('label')].find((l) =>
+        l.textContent?.startsWith('Agent email'),
+      );
+      const input = label?.htmlFor ? document.getElementById(label.htmlFor) : null;
+      if (
+        button &&
+        !button.disabled &&
+        input instanceof HTMLInputElement &&
+        !input.disabled &&
+        !input.readOnly
+      ) {
+        marks.form = performance.now();
+      }
+    }
+    if (marks.rows === undefined && document.querySelector('a[aria-label^="Open call "]')) {
+      marks.rows = performance.now();
+    }
+    if (marks.form === undefined || marks.rows === undefined) requestAnimationFrame(check);
+  };
+  requestAnimationFrame(check);
+}
+
+/** JS and CSS the page had asked for by `until` (ms from navigation start), by file. */
+async function scriptsBefore(page: Page, until: number): Promise<string[]> {
+  const entries = await page.evaluate(
+    () =>
+      performance
+        .getEntriesByType('resource')
+        .map((e) => ({ name: e.name, startTime: e.startTime })) as {
+        name: string;
+        startTime: number;
+      }[],
+  );
+  const files = entries
+    .filter((e) => e.startTime <= until)
+    .map((e) => new URL(e.name).pathname)
+    .filter((p) => /\.(js|css)$/.test(p));
+  // The entry script is in the HTML, not always a resource entry of its own: add it.
+  const html = await page.content();
+  for (const match of html.matchAll(/(?:src|href)="(\/assets\/[^"]+\.(?:js|css))"/g)) {
+    files.push(match[1]!);
+  }
+  return [...new Set(files)].sort();
+}
+
+interface Weight {
+  files: { path: string; raw: number; gzip: number }[];
+  js: { raw: number; gzip: number };
+  css: { raw: number; gzip: number };
+}
+/** Sizes from the built files themselves, gzipped here with zlib at level 9. */
+function weigh(paths: string[]): Weight {
+  const files = paths.map((path) => {
+    const body = readFileSync(join(dist, path));
+    return { path, raw: body.length, gzip: gzipSync(body, { level: 9 }).length };
+  });
+  const sum = (ext: string) =>
+    files
+      .filter((f) => f.path.endsWith(ext))
+      .reduce((t, f) => ({ raw: t.raw + f.raw, gzip: t.gzip + f.gzip }), { raw: 0, gzip: 0 });
+  return { files, js: sum('.js'), css: sum('.css') };
+}
+
+async function freshPage(browser: Browser, origin: string): Promise<Page> {
+  const context = await browser.newContext({
+    baseURL: origin,
+    viewport: { width: 1280, height: 900 },
+  });
+  // tsx (esbuild keepNames) wraps named functions in `__name(...)`: give the page a no-op one,
+  // or the functions passed to addInitScript / evaluate throw there.
+  await context.addInitScript({ content: 'globalThis.__name = (f) => f;' });
+  await context.addInitScript(installProbes);
+  return context.newPage();
+}
+
+// --- the measurements ---------------------------------------------------------------------
+
+async function firstLoad(browser: Browser, origin: string) {
+  const formTimes: number[] = [];
+  let formWeight: Weight | undefined;
+  for (let i = 0; i < LOADS; i++) {
+    // A new context each time: an empty HTTP cache, as a first visit.
+    const page = await freshPage(browser, origin);
+    await page.goto('/calls/new/outbound');
+    await page.waitForFunction(
+      () => (window as unknown as { __bench: { form?: number } }).__bench.form,
+    );
+    const form = await page.evaluate(
+      () => (window as unknown as { __bench: { form: number } }).__bench.form,
+    );
+    // "Accepts input", checked for real once: Playwright types and reads it back.
+    if (i === 0) {
+      const input = page.getByRole('combobox', { name: 'Agent email', exact: true });
+      await input.fill('someone@somedomain.com');
+      if ((await input.inputValue()) !== 'someone@somedomain.com') {
+        throw new Error('the Agent email input did not take input');
+      }
+      formWeight = weigh(await scriptsBefore(page, form));
+    }
+    formTimes.push(form);
+    await page.context().close();
+  }
+  return { formTimes, formWeight: formWeight! };
+}
+
+async function createCalls(browser: Browser, origin: string) {
+  const toDom: number[] = [];
+  const toFrame: number[] = [];
+  const toResponse: number[] = [];
+  let detailFetchedAhead = 0;
+  const page = await freshPage(browser, origin);
+  const url = `/calls/new/outbound?${new URLSearchParams({ agent_email: AGENT, end_user_number: END_USER })}`;
+  for (let i = 0; i < CREATES; i++) {
+    // The agent stays free for the next call: finish the one before (not timed).
+    await api(origin, 'POST', '/emulator/reset');
+    // A page load each run (warm HTTP cache, fresh JS): the detail page's chunk is not in
+    // memory unless the desk fetched it ahead.
+    await page.goto(url);
+    await page.waitForFunction(
+      () => (window as unknown as { __bench: { form?: number } }).__bench.form,
+    );
+    await page.getByRole('button', { name: 'Create call' }).waitFor();
+    // An agent takes more than a moment to check a form: let the page settle first (what it
+    // fetches ahead while idle counts, as it would for a person).
+    await page.waitForLoadState('networkidle');
+    const ahead = await page.evaluate(() =>
+      performance.getEntriesByType('resource').some((e) => e.name.includes('/call-detail-page-')),
+    );
+    if (ahead) detailFetchedAhead++;
+    // Timed in the page: from just before the click to the "Call {id}" heading in the DOM,
+    // and to the next frame after it (when it is painted). No Playwright round trips inside.
+    const [dom, frame, post] = await page.evaluate(
+      () =>
+        new Promise<[number, number, number]>((resolve, reject) => {
+          const button = [...document.querySelectorAll('button')].find(
+            (b) => b.textContent?.trim() === 'Create call',
+          )!;
+          const found = () =>
+            [...document.querySelectorAll('h1')].some((h) =>
+              /^Call \d+$/.test(h.textContent ?? ''),
+            );
+          const timeout = setTimeout(
+            () => reject(new Error('no call heading within 10 s')),
+            10_000,
+          );
+          const start = performance.now();
+          const observer = new MutationObserver(() => {
+            if (!found()) return;
+            const dom = performance.now() - start;
+            observer.disconnect();
+            clearTimeout(timeout);
+            // How much of it was the POST itself (sent to answered), from resource timing.
+            const post = performance
+              .getEntriesByType('resource')
+              .find(
+                (e) =>
+                  e.startTime >= start &&
+                  (e as PerformanceResourceTiming).initiatorType === 'fetch' &&
+                  /\/calls$/.test(new URL(e.name).pathname),
+              ) as PerformanceResourceTiming | undefined;
+            const api = post ? post.responseEnd - start : Number.NaN;
+            requestAnimationFrame(() =>
+              setTimeout(() => resolve([dom, performance.now() - start, api])),
+            );
+          });
+          observer.observe(document.body, { childList: true, subtree: true, characterData: true });
+          button.click();
+        }),
+    );
+    toDom.push(dom);
+    toFrame.push(frame);
+    toResponse.push(post);
+  }
+  await page.context().close();
+  return { toDom, toFrame, toResponse, detailFetchedAhead };
+}
+
+async function callList(browser: Browser, origin: string) {
+  const firstRows: number[] = [];
+  const nextPage: number[] = [];
+  let weight: Weight | undefined;
+  for (let i = 0; i < LIST_LOADS; i++) {
+    const page = await freshPage(browser, origin);
+    await page.goto('/calls');
+    await page.waitForFunction(
+      () => (window as unknown as { __bench: { rows?: number } }).__bench.rows,
+    );
+    const rows = await page.evaluate(
+      () => (window as unknown as { __bench: { rows: number } }).__bench.rows,
+    );
+    firstRows.push(rows);
+    if (i === 0) weight = weigh(await scriptsBefore(page, rows));
+    const next = page.getByRole('button', { name: 'Go to next page' });
+    await next.waitFor();
+    const ms = await page.evaluate(
+      () =>
+        new Promise<number>((resolve, reject) => {
+          const firstId = () =>
+            document.querySelector('a[aria-label^="Open call "]')?.getAttribute('aria-label');
+          const before = firstId();
+          const button = document.querySelector<HTMLButtonElement>(
+            'button[aria-label="Go to next page"]',
+          )!;
+          const timeout = setTimeout(
+            () => reject(new Error('page 2 did not come within 10 s')),
+            10_000,
+          );
+          const start = performance.now();
+          const observer = new MutationObserver(() => {
+            const now = firstId();
+            if (!now || now === before) return;
+            observer.disconnect();
+            clearTimeout(timeout);
+            resolve(performance.now() - start);
+          });
+          observer.observe(document.body, { childList: true, subtree: true, attributes: true });
+          button.click();
+        }),
+    );
+    nextPage.push(ms);
+    await page.context().close();
+  }
+  return { firstRows, nextPage, weight: weight! };
+}
+
+// --- main ---------------------------------------------------------------------------------
+
+async function main() {
+  if (!existsSync(join(dist, 'index.html'))) {
+    throw new Error('dist/web is missing: run `npx vite build` first');
+  }
+  const { origin, child, dataDir } = await startServer();
+  let browser: Browser | undefined;
+  try {
+    browser = await chromium.launch({
+      executablePath: env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
+    log(`desk bench: ${origin}, chromium ${browser.version()}`);
+
+    log(`first load and interactive form: ${LOADS} fresh loads`);
+    const load = await firstLoad(browser, origin);
+    log(`Create call → detail: ${CREATES} runs`);
+    const create = await createCalls(browser, origin);
+
+    await api(origin, 'POST', '/emulator/reset');
+    log(`seeding ${SEED} calls through the Call API`);
+    const seedMs = await seedCalls(origin, SEED);
+    const listed = (await api(origin, 'GET', '/apps/api/v1/calls?per=1')) as unknown[];
+    log(`  seeded in ${(seedMs / 1000).toFixed(1)} s (${listed.length ? 'listed' : 'EMPTY'})`);
+    log(`call list: ${LIST_LOADS} loads and pagings`);
+    const list = await callList(browser, origin);
+
+    const kb = (n: number) => Math.round(n / 102.4) / 10;
+    const results = {
+      date: new Date().toISOString(),
+      environment: {
+        chromium: browser.version(),
+        node: process.version,
+        cpus: cpus().length,
+        loadavg: loadavg(),
+        gzip: 'zlib level 9 over the built files the page requested before the mark',
+      },
+      firstLoad: {
+        newCallForm: load.formWeight,
+        callList: list.weight,
+      },
+      interactiveFormMs: stats(load.formTimes),
+      createToDetailMs: {
+        dom: stats(create.toDom),
+        painted: stats(create.toFrame),
+        postAnswered: stats(create.toResponse),
+        detailChunkFetchedBeforeClick: `${create.detailFetchedAhead}/${CREATES}`,
+      },
+      callList: {
+        seeded: SEED,
+        seedSeconds: Math.round(seedMs / 100) / 10,
+        firstRowsMs: stats(list.firstRows),
+        nextPageMs: stats(list.nextPage),
+      },
+      raw: { ...load, ...create, firstRows: list.firstRows, nextPage: list.nextPage },
+    };
+
+    const rows: [string, string][] = [
+      [
+        'First-load JS, /calls/new/outbound (gzip)',
+        `${kb(load.formWeight.js.gzip)} KB (${kb(load.formWeight.js.raw)} KB raw, ${load.formWeight.files.length} files)`,
+      ],
+      ['First-load CSS, /calls/new/outbound (gzip)', `${kb(load.formWeight.css.gzip)} KB`],
+      [
+        'First-load JS, /calls (gzip)',
+        `${kb(list.weight.js.gzip)} KB (${kb(list.weight.js.raw)} KB raw, ${list.weight.files.length} files)`,
+      ],
+      ['First-load CSS, /calls (gzip)', `${kb(list.weight.css.gzip)} KB`],
+    ];
+    const timed: [string, Stats][] = [
+      ['Interactive new-call form (ms from navigation)', results.interactiveFormMs],
+      ['Create call → "Call {id}" in DOM (ms)', results.createToDetailMs.dom],
+      ['Create call → "Call {id}" painted (ms)', results.createToDetailMs.painted],
+      ['  of which: click → POST /calls answered (ms)', results.createToDetailMs.postAnswered],
+      [`Call list, ${SEED} calls: first rows (ms from navigation)`, results.callList.firstRowsMs],
+      [`Call list, ${SEED} calls: next page → rows (ms)`, results.callList.nextPageMs],
+    ];
+    const width = 62;
+    console.log(`\n${'Measure'.padEnd(width)} Figure`);
+    for (const [name, value] of rows) console.log(`${name.padEnd(width)} ${value}`);
+    console.log(
+      `\n${'Timing'.padEnd(width)} ${'runs'.padStart(5)} ${'p50'.padStart(8)} ${'p95'.padStart(8)}`,
+    );
+    for (const [name, s] of timed) {
+      console.log(
+        `${name.padEnd(width)} ${String(s.runs).padStart(5)} ${s.p50.toFixed(1).padStart(8)} ${s.p95.toFixed(1).padStart(8)}`,
+      );
+    }
+
+    mkdirSync(join(root, 'bench', 'results'), { recursive: true });
+    const file = join(root, 'bench', 'results', `desk-${results.date.replace(/[:.]/g, '-')}.json`);
+    writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+    log(`\nwrote ${file}`);
+  } finally {
+    await browser?.close();
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
