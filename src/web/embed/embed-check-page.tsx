@@ -4,7 +4,6 @@ import Box from '@mui/material/Box';
 import Chip from '@mui/material/Chip';
 import List from '@mui/material/List';
 import ListItem from '@mui/material/ListItem';
-import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import { useQuery } from '@tanstack/react-query';
@@ -22,27 +21,11 @@ import type { BridgeLogEntry, BridgeState } from './embed-bridge.ts';
 import { useEmbedState } from './embed-context.tsx';
 import { readFrameContext } from './frame-context.ts';
 import { runFrameChecks, type CheckResult, type FrameChecks } from './frame-checks.ts';
+import { Section } from '../lib/section.tsx';
 
 // /embed/check: what an integrator opens inside the CRM's iframe to see whether the
 // embedding works, and if not, why: is this origin allowed, do storage and cookies work in
 // this frame, which messages have arrived (and why any was ignored).
-
-function Section({ title, children }: { title: string; children: ReactNode }) {
-  const id = `embed-check-${title.toLowerCase().replace(/\W+/g, '-')}`;
-  return (
-    <Paper
-      component="section"
-      variant="outlined"
-      aria-labelledby={id}
-      sx={{ p: { xs: 1.5, sm: 2 }, minWidth: 0 }}
-    >
-      <Typography id={id} variant="h6" component="h2" sx={{ mb: 1 }}>
-        {title}
-      </Typography>
-      {children}
-    </Paper>
-  );
-}
 
 const OUTCOME_LABEL = { works: 'Works', blocked: 'Blocked', unknown: 'Unknown' } as const;
 const OUTCOME_COLOR = { works: 'success', blocked: 'warning', unknown: 'default' } as const;

@@ -1,11 +1,10 @@
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
-import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import { useQuery } from '@tanstack/react-query';
-import { useDeferredValue, useEffect, useState, type ReactNode } from 'react';
+import { useDeferredValue, useEffect, useState } from 'react';
 import { useParams } from 'react-router';
 import { isTerminalStatus } from '../../../contract/calls.ts';
 import { isCallApiError } from '../../lib/api-error.ts';
@@ -21,23 +20,7 @@ import { CallTimeline } from './call-timeline.tsx';
 import { CancelScheduledButton } from './cancel-scheduled-button.tsx';
 import { CustomerFlagsPanel } from './customer-flags-panel.tsx';
 import { SimulatePanel } from './simulate-panel.tsx';
-
-function Section({ title, children }: { title: string; children: ReactNode }) {
-  const id = `section-${title.toLowerCase().replace(/\W+/g, '-')}`;
-  return (
-    <Paper
-      component="section"
-      variant="outlined"
-      aria-labelledby={id}
-      sx={{ p: { xs: 1.5, sm: 2 }, minWidth: 0 }}
-    >
-      <Typography id={id} variant="h6" component="h2" sx={{ mb: 1 }}>
-        {title}
-      </Typography>
-      {children}
-    </Paper>
-  );
-}
+import { Section } from '../../lib/section.tsx';
 
 /** Ticks while the call is live, so "for 12s so far" moves between polls. */
 function useNow(live: boolean): number {
