@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mixedCallBody as body } from '../test/api-helpers.ts';
 import { startTestServer, type TestServer } from '../test/test-server.ts';
 
 // Many clients at once: every create gets its own id and is readable, and concurrent
@@ -13,27 +14,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await server.close();
 });
-
-function body(i: number): Record<string, unknown> {
-  const number = `+1 415-555-${String(i).padStart(4, '0')}`;
-  switch (i % 3) {
-    case 0:
-      return { call_type: 'Voice Inbound (API)', menu_id: 9, end_user_number: number };
-    case 1:
-      return {
-        call_type: 'Voice Outbound (API)',
-        agent_email: 'admin@somedomain.com',
-        end_user_number: number,
-      };
-    default:
-      return {
-        call_type: 'Voice Scheduled (API)',
-        menu_id: 9,
-        end_user_number: number,
-        scheduled_at: new Date(Date.now() + 3_600_000).toISOString(),
-      };
-  }
-}
 
 describe('concurrency', () => {
   it('500 creates at once get 500 distinct ids, all readable as answered', async () => {

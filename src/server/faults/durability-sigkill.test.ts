@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CallSchema } from '../../contract/calls.ts';
 import { newCall } from '../domain/call-object.ts';
+import { mixedCallBody as body } from '../test/api-helpers.ts';
 import { rawRequest, spawnServer, tempDataDir, type ServerProcess } from '../test/test-server.ts';
 
 // The promise behind every 201 and 200: a call or a flag change that was acknowledged is
@@ -15,27 +16,6 @@ type Flags = { verified_customer: boolean; bad_actor: boolean; repeat_customer: 
 const KEYS = Object.keys(newCall(1, 'Voice Inbound (API)', new Date().toISOString()));
 const WORKERS = 12;
 const ROUNDS = 2;
-
-function body(i: number): Record<string, unknown> {
-  const number = `+1 205-555-${String(1000 + (i % 9000)).padStart(4, '0')}`;
-  switch (i % 3) {
-    case 0:
-      return { call_type: 'Voice Inbound (API)', menu_id: 9, end_user_number: number };
-    case 1:
-      return {
-        call_type: 'Voice Outbound (API)',
-        agent_email: 'admin@somedomain.com',
-        end_user_number: number,
-      };
-    default:
-      return {
-        call_type: 'Voice Scheduled (API)',
-        menu_id: 12,
-        end_user_number: number,
-        scheduled_at: new Date(Date.now() + 86_400_000 + i * 1000).toISOString(),
-      };
-  }
-}
 
 /** What the clients were told, and what was in flight when the server died. */
 interface Ledger {

@@ -195,3 +195,28 @@ export function without(body: Json, ...keys: string[]): Json {
   for (const key of keys) delete copy[key];
   return copy;
 }
+
+/**
+ * The i-th of a stream of valid create bodies, the three call types in turn, each with its
+ * own end-user number: for tests that create calls in bulk.
+ */
+export function mixedCallBody(i: number): Json {
+  const number = `+1 415-555-${String(i % 10_000).padStart(4, '0')}`;
+  switch (i % 3) {
+    case 0:
+      return { call_type: 'Voice Inbound (API)', menu_id: 9, end_user_number: number };
+    case 1:
+      return {
+        call_type: 'Voice Outbound (API)',
+        agent_email: 'admin@somedomain.com',
+        end_user_number: number,
+      };
+    default:
+      return {
+        call_type: 'Voice Scheduled (API)',
+        menu_id: 12,
+        end_user_number: number,
+        scheduled_at: new Date(Date.now() + 86_400_000 + i * 1000).toISOString(),
+      };
+  }
+}
