@@ -74,8 +74,9 @@ export function AgentEmailField({ control }: FieldProps) {
 export function EndUserNumberField({ control, required }: FieldProps & { required?: boolean }) {
   const { field, fieldState } = useController({ control, name: 'end_user_number' });
   const parsed = parsePhone(field.value);
+  const region = parsed ? regionName(phoneCountry(field.value)) : undefined;
   const hint = parsed
-    ? `${parsed.international}${regionName(phoneCountry(field.value)) ? ` · ${regionName(phoneCountry(field.value))}` : ''}`
+    ? `${parsed.international}${region ? ` · ${region}` : ''}`
     : 'With the country code, e.g. +1 205 123 4567';
   return (
     <TextField
