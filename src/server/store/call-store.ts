@@ -63,6 +63,7 @@ export class CallStore {
     /** Adds derived keys to a call just before it is written (the emulator's allowed_events). */
     private readonly decorate: (stored: StoredCall) => void = () => {},
   ) {
+    this.inTransaction = db.transaction((work: () => unknown) => work()) as <T>(work: () => T) => T;
     this.s = {
       // The id the next call will get (AUTOINCREMENT: never one that was used before). The
       // same transaction then inserts the call under it, in one write of the row and its
@@ -95,8 +96,11 @@ export class CallStore {
         `UPDATE calls SET verified_customer = @verified_customer, bad_actor = @bad_actor,
            repeat_customer = @repeat_customer WHERE id = @id AND tenant_id = @tenant_id`,
       ),
-      nextSequence: db.prepare<[string], { value: number }>(
-        'UPDATE sequences SET value = value + 1 WHERE name = ? RETURNING value',
+      // An UPDATE then a SELECT, not UPDATE … RETURNING: SQLite gathers RETURNING rows in a
+      // temporary table first, which made it 12 µs against 2 + 1.5 µs for the pair.
+      bumpSequence: db.prepare<[string]>('UPDATE sequences SET value = value + 1 WHERE name = ?'),
+      sequence: db.prepare<[string], { value: number }>(
+        'SELECT value FROM sequences WHERE name = ?',
       ),
       totalChanges: db.prepare<[], { n: number }>('SELECT total_changes() AS n'),
       dueScheduled: db.prepare<[number, string], { id: number }>(
@@ -114,7 +118,8 @@ export class CallStore {
   }
 
   nextId(sequence: 'participant' | 'transfer'): number {
-    return this.s.nextSequence.get(sequence)!.value;
+    this.s.bumpSequence.run(sequence);
+    return this.s.sequence.get(sequence)!.value;
   }
 
   /**
@@ -122,12 +127,12 @@ export class CallStore {
    * transaction, so a 201 is only sent for a call that is committed. Returns its JSON.
    */
   insert(tenantId: number, build: (id: number) => StoredCall): string {
-    return this.db.transaction(() => {
+    return this.inTransaction(() => {
       const id = this.s.nextCallId.get()!.id;
       const stored = build(id);
       if (stored.call.id !== id) throw new Error(`insert: built call ${stored.call.id}, not ${id}`);
       return this.write(this.s.insertCall, tenantId, stored);
-    })();
+    });
   }
 
   /** Writes the call and returns its JSON as it is served. */
@@ -183,8 +188,15 @@ export class CallStore {
   }
 
   transaction<T>(work: () => T): T {
-    return this.db.transaction(work)();
+    return this.inTransaction(work);
   }
+
+  /**
+   * Runs `work` in a transaction, or in a savepoint inside the one already open. Wrapping a
+   * function with db.transaction() builds five wrappers each time (a tenth of a create's
+   * CPU when it was done per call), so the wrapper is built once and given the work.
+   */
+  private readonly inTransaction: <T>(work: () => T) => T;
 
   private pending: Array<{
     work: () => unknown;
@@ -213,15 +225,15 @@ export class CallStore {
     this.pending = [];
     const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
     try {
-      this.db.transaction(() => {
+      this.inTransaction(() => {
         for (const { work } of group) {
           try {
-            outcomes.push({ ok: true, value: this.db.transaction(work)() });
+            outcomes.push({ ok: true, value: this.inTransaction(work) });
           } catch (error) {
             outcomes.push({ ok: false, error });
           }
         }
-      })();
+      });
     } catch (error) {
       for (const { reject } of group) reject(error);
       return;
