@@ -20,9 +20,13 @@ export function parsePhone(input: unknown): ParsedPhone | undefined {
   if (!text.startsWith('+') || text.length > 40) return undefined;
   const parsed = parsePhoneNumberFromString(text);
   if (!parsed || !parsed.isPossible()) return undefined;
+  // Formatting costs about as much as parsing, and most callers only compare E.164.
+  let international: string | undefined;
   return {
     e164: parsed.number,
-    international: parsed.formatInternational(),
+    get international() {
+      return (international ??= parsed.formatInternational());
+    },
     country: parsed.country,
   };
 }

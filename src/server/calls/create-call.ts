@@ -102,8 +102,24 @@ function findTicket(directory: TenantDirectory, ticketId: string): TenantTicket 
   return directory.tickets.find((t) => t.ticket_id === ticketId);
 }
 
+/**
+ * The tenant's own numbers by E.164, as the directory writes them. An update replaces the
+ * directory (never changes it in place), so they are parsed once per version of it, not
+ * on every request that names an outbound number.
+ */
+const ownNumbers = new WeakMap<TenantDirectory, Map<string, string>>();
+
 function tenantNumber(directory: TenantDirectory, phone: ParsedPhone): string | undefined {
-  return directory.settings.outbound_numbers.find((n) => parsePhone(n)?.e164 === phone.e164);
+  let byE164 = ownNumbers.get(directory);
+  if (!byE164) {
+    byE164 = new Map();
+    for (const number of directory.settings.outbound_numbers) {
+      const e164 = parsePhone(number)?.e164;
+      if (e164 && !byE164.has(e164)) byE164.set(e164, number);
+    }
+    ownNumbers.set(directory, byE164);
+  }
+  return byE164.get(phone.e164);
 }
 
 function endUserParticipant(call: Call, id: number, endUser: TenantContact | null) {

@@ -573,13 +573,25 @@ describe('CALL-API.md outbound rules', () => {
       expect(call.outbound_number).toBe(NUM.agentFirst);
     });
 
-    it('a number the tenant gave up is no longer available', async () => {
+    it('a number the tenant gave up is no longer available, and one it took on is', async () => {
+      // The first create reads the tenant's numbers as they are; each change must be seen.
+      const before = await createCall(server, {
+        ...seed.adminCreate,
+        outbound_number: NUM.agentFirst,
+      });
+      expect(before.outbound_number).toBe(NUM.agentFirst);
       await ctl.settings({ outbound_numbers: [NUM.tenantDefault] });
       expectError(
         await send({ ...seed.adminCreate, outbound_number: NUM.agentFirst }),
         400,
         'outbound_number is not available',
       );
+      await ctl.settings({ outbound_numbers: [NUM.tenantDefault, NUM.agentFirst] });
+      const after = await createCall(server, {
+        ...seed.adminCreate,
+        outbound_number: NUM.agentFirst,
+      });
+      expect(after.outbound_number).toBe(NUM.agentFirst);
     });
   });
 });
