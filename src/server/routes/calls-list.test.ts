@@ -288,6 +288,47 @@ describe('filters and sorting', () => {
   });
 });
 
+describe('the same list read again after a change', () => {
+  // Counts and pages are kept while nothing changes; every kind of change must show.
+  beforeEach(() => ctl.reset());
+
+  it('a create, an event, a flag change and a scheduled call falling due', async () => {
+    const first = await createCall(server, inboundBody());
+    const scheduled = await createCall(
+      server,
+      scheduledBody({ scheduled_at: new Date(Date.now() + 3_600_000).toISOString() }),
+    );
+    const read = async (query = '') => {
+      const answer = await list(query);
+      expect(answer.status).toBe(200);
+      return { calls: answer.body as Json[], total: answer.headers.get('Total') };
+    };
+    expect((await read()).total).toBe('2');
+    expect((await read('?status=queued')).calls.map((c) => c.id)).toEqual([first.id]);
+
+    const second = await createCall(server, outboundBody());
+    const afterCreate = await read();
+    expect(afterCreate.total).toBe('3');
+    expect(afterCreate.calls[0]!.id).toBe(second.id);
+
+    await ctl.event(first.id as number, { type: 'assign', agent_email: 'admin@somedomain.com' });
+    expect((await read('?status=queued')).calls).toEqual([]);
+    expect((await read()).calls.find((c) => c.id === first.id)!.status).toBe('assigned');
+
+    const flagged = await server.request('PATCH', `/apps/api/v1/calls/${second.id}/customer_flag`, {
+      body: { bad_actor: true },
+    });
+    expect(flagged.status).toBe(200);
+    const afterFlag = (await read()).calls.find((c) => c.id === second.id)!;
+    expect(afterFlag.updated_at).not.toBe(second.updated_at);
+
+    expect((await read('?status=scheduled')).total).toBe('1');
+    await ctl.clock({ advance_ms: 2 * 3_600_000 });
+    expect((await read('?status=scheduled')).total).toBe('0');
+    expect((await read('?status=queued')).calls.map((c) => c.id)).toEqual([scheduled.id]);
+  });
+});
+
 describe('malformed parameters → 400 naming them', () => {
   const cases: Array<[string, string]> = [
     ['page=0', 'page'],
