@@ -5,7 +5,7 @@ import { rawRequest, spawnServer, tempDataDir, type ServerProcess } from '../tes
 
 // What the API acknowledged survives the process being killed: the server runs as its own
 // process, is stopped with SIGKILL (no shutdown hook runs) and started again on the same
-// data directory.
+// data directory. (A kill in the middle of a burst of writes: faults/durability-sigkill.)
 
 let dataDir: string;
 let running: ServerProcess | undefined;
@@ -92,30 +92,5 @@ describe('SIGKILL and restart on the same DATA_DIR', () => {
     const next = await call(server, 'POST', '/apps/api/v1/calls', inboundBody());
     expect(next.status).toBe(201);
     expect(next.body as Json).toMatchObject({ id: Math.max(...ids) + 1 });
-  });
-
-  it('a kill in the middle of a burst of creates loses none that were acknowledged', async () => {
-    let server = running && running.child.exitCode === null ? running : await start();
-    const acknowledged: Json[] = [];
-    const inFlight = Array.from({ length: 80 }, () =>
-      call(server, 'POST', '/apps/api/v1/calls', inboundBody())
-        .then((r) => {
-          if (r.status === 201) acknowledged.push(r.body as Json);
-        })
-        .catch(() => undefined),
-    );
-    // Kill once some have been answered, while the rest are still on the wire.
-    while (acknowledged.length < 10) await new Promise((r) => setTimeout(r, 1));
-    await server.kill('SIGKILL');
-    await Promise.all(inFlight);
-    expect(acknowledged.length).toBeGreaterThanOrEqual(10);
-
-    server = await start();
-    for (const created of acknowledged) {
-      const after = await call(server, 'GET', `/apps/api/v1/calls/${created.id}`);
-      expect(after.status).toBe(200);
-      expect(after.body).toEqual(created);
-    }
-    await server.kill('SIGTERM');
   });
 });
