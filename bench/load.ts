@@ -37,6 +37,11 @@ export interface LoadResult {
   requestsPerSecond: number;
   /** Latencies in ms measured per response (sub-millisecond resolution). */
   latency: { p50: number; p90: number; p99: number; max: number; mean: number };
+  /**
+   * CPU time (user + system) this load generator spent per request over the measured run:
+   * the share of the machine's cores that the load itself takes from the server.
+   */
+  loadCpuUsPerRequest: number;
   /** autocannon's own histogram (whole milliseconds), for peak runs. */
   autocannonLatency?: { p50: number; p99: number; max: number };
   statusCodes: Record<string, number>;
@@ -162,6 +167,7 @@ async function main() {
   if (job.warmupSeconds > 0) await go({ ...job, seed: job.seed + 1 }, job.warmupSeconds, false);
   // Tells bench/api.ts to start counting the server's CPU time.
   process.stdout.write(`${JSON.stringify({ phase: 'measure' })}\n`);
+  const cpuAtStart = process.cpuUsage();
   let latencies: number[];
   let statusCodes: Record<string, number>;
   let duration: number;
@@ -186,6 +192,7 @@ async function main() {
       max: result.latency.max,
     };
   }
+  const cpu = process.cpuUsage(cpuAtStart);
   const sorted = Float64Array.from(latencies).sort();
   const total = Object.values(statusCodes).reduce((a, b) => a + b, 0);
   const expected = statusCodes[String(job.expect)] ?? 0;
@@ -193,6 +200,7 @@ async function main() {
     requests: total,
     durationSeconds: duration,
     requestsPerSecond: total / duration,
+    loadCpuUsPerRequest: total > 0 ? (cpu.user + cpu.system) / total : 0,
     latency: {
       p50: percentile(sorted, 50),
       p90: percentile(sorted, 90),
