@@ -56,6 +56,68 @@ test('a scheduled call', async ({ page, emulator }) => {
   });
 });
 
+test('Create call pressed before the form checks have loaded: checked once they are there', async ({
+  page,
+  emulator,
+}) => {
+  // The checks (request schemas, libphonenumber) are a chunk fetched after the form has
+  // painted: hold it back, as a slow connection would.
+  let release = () => {};
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  await page.route(/\/assets\/call-form-checks-[^/]+\.js$/, async (route) => {
+    await held;
+    await route.continue();
+  });
+  // Refused in the desk itself: nothing reaches the server until the form is well formed.
+  const creates: string[] = [];
+  page.on('request', (request) => {
+    if (request.method() === 'POST' && /\/calls$/.test(new URL(request.url()).pathname))
+      creates.push(request.url());
+  });
+  await page.goto('/calls/new/outbound');
+  await type(page, 'Agent email', 'admin@somedomain.com');
+  const number = page.getByRole('textbox', { name: 'End user number', exact: true });
+  await number.fill('123123');
+  const button = page.getByRole('button', { name: 'Create call' });
+  await button.click();
+  await expect(button).toBeDisabled();
+
+  release();
+  await expect(number).toHaveAccessibleDescription('end_user_number is not well-formed');
+  await expect(number).toHaveAttribute('aria-invalid', 'true');
+  await expect(button).toBeEnabled();
+  await expect(page).toHaveURL(/\/calls\/new\/outbound$/);
+  expect(creates).toEqual([]);
+
+  await number.fill('+1 859-657-9625');
+  await button.click();
+  await createdCallId(page);
+  expect(creates).toHaveLength(1);
+  expect(await emulator.listCalls()).toHaveLength(1);
+});
+
+test('the form checks cannot be loaded: nothing is sent, the agent is told, and a retry works', async ({
+  page,
+  emulator,
+}) => {
+  await page.route(/\/assets\/call-form-checks-[^/]+\.js$/, (route) => route.abort());
+  await page.goto('/calls/new/outbound');
+  await type(page, 'Agent email', 'admin@somedomain.com');
+  await page.getByLabel('End user number').fill('+1 859-657-9625');
+  const button = page.getByRole('button', { name: 'Create call' });
+  await button.click();
+  await expect(page.getByRole('alert')).toContainText('The form could not be checked');
+  expect(await emulator.listCalls()).toEqual([]);
+
+  // The connection is back: the same click loads them and places the call.
+  await page.unroute(/\/assets\/call-form-checks-[^/]+\.js$/);
+  await button.click();
+  await createdCallId(page);
+  expect(await emulator.listCalls()).toHaveLength(1);
+});
+
 test('202: the agent chooses an outbound number, and the call is placed from it', async ({
   page,
   emulator,

@@ -1,12 +1,11 @@
 import TextField from '@mui/material/TextField';
 import { useQuery } from '@tanstack/react-query';
-import { AsYouType, type CountryCode } from 'libphonenumber-js/min';
+import type { CountryCode } from 'libphonenumber-js/min';
 import { useState } from 'react';
 import { useController, useWatch, type Control } from 'react-hook-form';
 import { MENU_TYPES_FOR, RECORDING_PERMISSIONS, type CallType } from '../../../contract/calls.ts';
 import type { DirectoryMenu } from '../../../contract/directory.ts';
 import { languageName } from '../../../contract/languages.ts';
-import { parsePhone } from '../../../contract/phone.ts';
 import { agentTimeZone } from '../../lib/format.ts';
 import {
   FormComboField,
@@ -18,7 +17,7 @@ import { useCallApiClient } from '../api/api-client-context.tsx';
 import { directoryQueries } from '../api/directory-queries.ts';
 import { menuStateLabel, menuTypeLabel, recordingPermissionLabel } from '../common/call-labels.ts';
 import { parseLocalInput, toLocalInput, type CallFormValues } from './call-form-values.ts';
-import { customerTimeText, phoneCountry } from './customer-time.ts';
+import { loadCallFormChecks, useCallFormChecks } from './use-call-form-checks.ts';
 
 // The inputs of the new-call forms, each bound to its field by the one adapter and, where
 // the tenant's directory knows the choices, fed by it.
@@ -32,14 +31,6 @@ function regionName(country: CountryCode | undefined): string | undefined {
   } catch {
     return country;
   }
-}
-
-/** Formats a number as it is typed ("+12051234567" → "+1 205 123 4567"), never dropping what was typed. */
-export function formatPhoneAsTyped(text: string): string {
-  if (!text.trimStart().startsWith('+') || /[^\d\s()+\-.]/.test(text)) return text;
-  const formatted = new AsYouType().input(text);
-  const digits = (s: string) => s.replace(/\D/g, '');
-  return formatted && digits(formatted) === digits(text) ? formatted : text;
 }
 
 export function AgentEmailField({ control }: FieldProps) {
@@ -73,8 +64,11 @@ export function AgentEmailField({ control }: FieldProps) {
 
 export function EndUserNumberField({ control, required }: FieldProps & { required?: boolean }) {
   const { field, fieldState } = useController({ control, name: 'end_user_number' });
-  const parsed = parsePhone(field.value);
-  const region = parsed ? regionName(phoneCountry(field.value)) : undefined;
+  // libphonenumber comes with the form's checks, just after the first paint: until then the
+  // hint is the general one and what is typed is formatted once it is there.
+  const checks = useCallFormChecks();
+  const parsed = checks?.parsePhone(field.value);
+  const region = parsed ? regionName(checks?.phoneCountry(field.value)) : undefined;
   const hint = parsed
     ? `${parsed.international}${region ? ` · ${region}` : ''}`
     : 'With the country code, e.g. +1 205 123 4567';
@@ -87,11 +81,22 @@ export function EndUserNumberField({ control, required }: FieldProps & { require
       inputRef={field.ref}
       onBlur={field.onBlur}
       onChange={(event) => {
-        const raw = event.target.value;
-        const atEnd =
-          event.target.selectionStart === null || event.target.selectionStart === raw.length;
+        const input = event.target;
+        const raw = input.value;
+        const atEnd = input.selectionStart === null || input.selectionStart === raw.length;
         const growing = raw.length > field.value.length;
-        field.onChange(atEnd && growing ? formatPhoneAsTyped(raw) : raw);
+        if (!atEnd || !growing) return field.onChange(raw);
+        if (checks) return field.onChange(checks.formatPhoneAsTyped(raw));
+        field.onChange(raw);
+        // Typed before the formatter arrived: format once it is there, unless the agent has
+        // typed on meanwhile (that keystroke formats then).
+        loadCallFormChecks().then(
+          ({ formatPhoneAsTyped }) => {
+            const formatted = formatPhoneAsTyped(raw);
+            if (input.value === raw && formatted !== raw) field.onChange(formatted);
+          },
+          () => {},
+        );
       }}
       error={Boolean(fieldState.error)}
       helperText={fieldState.error?.message ?? hint}
@@ -257,7 +262,7 @@ export function ScheduledAtField({ control }: FieldProps) {
   // The earliest minute that can still be chosen; refreshed when the field is focused.
   const [min, setMin] = useState(() => toLocalInput(new Date(Date.now() + 60_000)));
   const at = parseLocalInput(field.value);
-  const customer = customerTimeText(at, number);
+  const customer = useCallFormChecks()?.customerTimeText(at, number);
   const zone = agentTimeZone();
   return (
     <TextField

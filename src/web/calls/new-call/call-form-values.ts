@@ -1,21 +1,16 @@
-import { zodResolver } from '@hookform/resolvers/zod';
-import type { FieldErrors, Resolver } from 'react-hook-form';
-import { API_ERRORS, type ErrorField } from '../../../contract/api-errors.ts';
+import type { ErrorField } from '../../../contract/api-errors.ts';
 import type { CallType } from '../../../contract/calls.ts';
-import {
-  InboundCallRequestSchema,
-  OutboundCallRequestSchema,
-  ScheduledCallRequestSchema,
-  type CreateCallRequest,
-  type InboundCallRequest,
-  type OutboundCallRequest,
-  type ScheduledCallRequest,
+import type {
+  CreateCallRequest,
+  InboundCallRequest,
+  OutboundCallRequest,
+  ScheduledCallRequest,
 } from '../../../contract/call-requests.ts';
 import { readStoredJson, writeStoredJson } from '../../lib/storage.ts';
 
 // The three forms hold what the agent types as strings named after the API's own fields,
 // so a server error's field (fieldForApiError) is the form's field. The request is built
-// from them, and checked with the very schemas the server checks with.
+// from them, and checked with the very schemas the server checks with (call-form-checks.ts).
 
 export const NEW_CALL_KINDS = ['outbound', 'inbound', 'scheduled'] as const;
 export type NewCallKind = (typeof NEW_CALL_KINDS)[number];
@@ -171,48 +166,6 @@ export function toCreateRequest(kind: NewCallKind, values: CallFormValues): Crea
   if (kind === 'outbound') return toOutboundRequest(values);
   if (kind === 'inbound') return toInboundRequest(values);
   return toScheduledRequest(values);
-}
-
-// ---------------------------------------------------------------------------------------
-// Client-side validation: the contract's request schemas, applied to the request the
-// form would send, so the form says exactly what the server would, under the same field.
-// ---------------------------------------------------------------------------------------
-
-const schemaResolvers = {
-  outbound: zodResolver(OutboundCallRequestSchema, undefined, { raw: true }),
-  inbound: zodResolver(InboundCallRequestSchema, undefined, { raw: true }),
-  scheduled: zodResolver(ScheduledCallRequestSchema, undefined, { raw: true }),
-};
-
-export function callFormResolver(
-  kind: NewCallKind,
-  now: () => Date = () => new Date(),
-): Resolver<CallFormValues> {
-  return async (values, context, options) => {
-    const request = toCreateRequest(kind, values);
-    const resolve = schemaResolvers[kind] as unknown as Resolver<CreateCallRequest>;
-    const result = await resolve(request, context, options as never);
-    const errors = { ...(result.errors as FieldErrors<CallFormValues>) };
-    // Only fields this tab shows can carry an error; the rest would be invisible.
-    for (const key of Object.keys(errors)) {
-      if (formFieldFor(kind, key as ErrorField) === null) delete errors[key as CallFormField];
-    }
-    // A missing menu is "required", not "not well formed" (the server's step 1 order).
-    if (kind === 'inbound' && values.menu_id.trim() === '') {
-      errors.menu_id = { type: 'required', message: API_ERRORS.menuIdRequired.message };
-    }
-    if (kind === 'scheduled' && !errors.scheduled_at) {
-      const at = parseLocalInput(values.scheduled_at.trim());
-      if (at && at.getTime() <= now().getTime()) {
-        errors.scheduled_at = {
-          type: 'future',
-          message: API_ERRORS.scheduledAtNotInFuture.message,
-        };
-      }
-    }
-    if (Object.keys(errors).length > 0) return { values: {}, errors };
-    return { values, errors: {} };
-  };
 }
 
 // ---------------------------------------------------------------------------------------

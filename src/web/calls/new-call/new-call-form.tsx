@@ -3,8 +3,9 @@ import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import CircularProgress from '@mui/material/CircularProgress';
 import Stack from '@mui/material/Stack';
-import { lazy, Suspense } from 'react';
-import { CALL_TYPE_FOR, type NewCallKind } from './call-form-values.ts';
+import { lazy, memo, Suspense } from 'react';
+import type { Control } from 'react-hook-form';
+import { CALL_TYPE_FOR, type CallFormValues, type NewCallKind } from './call-form-values.ts';
 import {
   AgentEmailField,
   EndUserNumberField,
@@ -27,7 +28,6 @@ const ChooseNumberDialog = lazy(async () => ({
 export function NewCallForm({ kind }: { kind: NewCallKind }) {
   const { form, submit, busy, choice, choose, dismissChoice, serverError } = useNewCallForm(kind);
   const { control } = form;
-  const callType = CALL_TYPE_FOR[kind];
   return (
     <Box
       component="form"
@@ -44,37 +44,7 @@ export function NewCallForm({ kind }: { kind: NewCallKind }) {
             {serverError}
           </Alert>
         )}
-        {kind === 'outbound' && (
-          <>
-            <AgentEmailField control={control} />
-            <EndUserNumberField control={control} />
-            <TicketIdField control={control} />
-            <OutboundNumberField control={control} />
-            <LanguageField control={control} />
-          </>
-        )}
-        {kind === 'inbound' && (
-          <>
-            <MenuField control={control} callType={callType} required />
-            <EndUserNumberField control={control} required />
-            <TicketIdField control={control} />
-            <LanguageField control={control} />
-            <RecordingPermissionField control={control} />
-            <OutboundNumberField control={control} />
-          </>
-        )}
-        {kind === 'scheduled' && (
-          <>
-            <MenuField control={control} callType={callType} />
-            <ParentCallIdField control={control} />
-            <EndUserNumberField control={control} required />
-            <ScheduledAtField control={control} />
-            <TicketIdField control={control} />
-            <LanguageField control={control} />
-            <RecordingPermissionField control={control} />
-            <OutboundNumberField control={control} />
-          </>
-        )}
+        <CallFormFields kind={kind} control={control} />
         <Box>
           <Button
             type="submit"
@@ -100,3 +70,52 @@ export function NewCallForm({ kind }: { kind: NewCallKind }) {
     </Box>
   );
 }
+
+/**
+ * The inputs, apart from the form's own state: each field follows its value through
+ * react-hook-form, so a submit (busy, then the call's page) does not render them all again.
+ */
+const CallFormFields = memo(function CallFormFields({
+  kind,
+  control,
+}: {
+  kind: NewCallKind;
+  control: Control<CallFormValues>;
+}) {
+  const callType = CALL_TYPE_FOR[kind];
+  return (
+    <>
+      {kind === 'outbound' && (
+        <>
+          <AgentEmailField control={control} />
+          <EndUserNumberField control={control} />
+          <TicketIdField control={control} />
+          <OutboundNumberField control={control} />
+          <LanguageField control={control} />
+        </>
+      )}
+      {kind === 'inbound' && (
+        <>
+          <MenuField control={control} callType={callType} required />
+          <EndUserNumberField control={control} required />
+          <TicketIdField control={control} />
+          <LanguageField control={control} />
+          <RecordingPermissionField control={control} />
+          <OutboundNumberField control={control} />
+        </>
+      )}
+      {kind === 'scheduled' && (
+        <>
+          <MenuField control={control} callType={callType} />
+          <ParentCallIdField control={control} />
+          <EndUserNumberField control={control} required />
+          <ScheduledAtField control={control} />
+          <TicketIdField control={control} />
+          <LanguageField control={control} />
+          <RecordingPermissionField control={control} />
+          <OutboundNumberField control={control} />
+        </>
+      )}
+    </>
+  );
+});

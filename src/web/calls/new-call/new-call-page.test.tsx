@@ -56,7 +56,8 @@ describe('Outbound', () => {
     const number = (await screen.findByLabelText('End user number')) as HTMLInputElement;
     expect((screen.getByLabelText('Agent email') as HTMLInputElement).value).toBe(ADMIN);
     await user.type(number, '+12051234567');
-    expect(number.value).toBe('+1 205 123 4567');
+    // The formatter comes with the form's checks, just after the form: it may be on its way.
+    await waitFor(() => expect(number.value).toBe('+1 205 123 4567'));
     await user.click(screen.getByRole('button', { name: 'Create call' }));
     const id = await createAndExpectDetail(desk);
     const call = await server.client.getCall(id);
@@ -158,8 +159,10 @@ describe('Outbound', () => {
 
   it('keeps a draft across a reload, and through a network error', async () => {
     const first = renderDesk(server, '/calls/new/outbound', { actingAgent: ADMIN });
-    await first.user.type(await screen.findByLabelText('End user number'), '+12051234567');
+    const typed = (await screen.findByLabelText('End user number')) as HTMLInputElement;
+    await first.user.type(typed, '+12051234567');
     await first.user.type(screen.getByLabelText('Ticket ID'), 'abc');
+    await waitFor(() => expect(typed.value).toBe('+1 205 123 4567'));
     first.unmount();
     // A desk whose server is gone: the submit fails, nothing typed is lost.
     const offline = renderDesk(

@@ -12,7 +12,6 @@ import { useNotify } from '../../app/notifications.tsx';
 import { useCallApiClient } from '../api/api-client-context.tsx';
 import { callQueries } from '../api/call-queries.ts';
 import {
-  callFormResolver,
   clearDraft,
   emptyCallFormValues,
   formFieldFor,
@@ -23,6 +22,7 @@ import {
   type CallFormValues,
   type NewCallKind,
 } from './call-form-values.ts';
+import { lazyCallFormResolver, usePreloadCallFormChecks } from './use-call-form-checks.ts';
 
 /** A 202: the server wants the agent to choose a number before it places the call. */
 export interface PendingChoice {
@@ -59,8 +59,11 @@ export function useNewCallForm(kind: NewCallKind) {
       values.agent_email = prefill.agent_email ?? draft.agent_email ?? actingAgent;
     return values;
   });
-  const [resolver] = useState(() => callFormResolver(kind));
+  // Checked with the contract's schemas, which load after the form has painted: a submit
+  // before then waits for them (busy meanwhile), so nothing unchecked is sent.
+  const [resolver] = useState(() => lazyCallFormResolver(kind));
   const form = useForm<CallFormValues>({ defaultValues, resolver, mode: 'onTouched' });
+  usePreloadCallFormChecks();
 
   // Keep a draft of every keystroke: a failed submit, a lost connection or a reload loses nothing.
   useEffect(() => {
