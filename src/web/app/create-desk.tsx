@@ -1,6 +1,7 @@
 import CssBaseline from '@mui/material/CssBaseline';
 import { ThemeProvider } from '@mui/material/styles';
 import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
+import { flushSync } from 'react-dom';
 import { createBrowserRouter, createMemoryRouter, RouterProvider } from 'react-router';
 import type { CallApiClient } from '../../contract/client.ts';
 import { CallApiClientProvider, createDeskApiClient } from '../calls/api/api-client-context.tsx';
@@ -100,6 +101,14 @@ export function createDesk(options: DeskOptions = {}): Desk {
   return { client, queryClient, router, agent, controller, events: createDeskEvents() };
 }
 
+/**
+ * What `react-router/dom`'s provider passes itself (under Vitest that entry loads a second
+ * copy of the router): without it, navigate(..., { flushSync: true }) is a transition.
+ */
+function flushRouterUpdate(update: () => unknown): undefined {
+  flushSync(update);
+}
+
 export function DeskApp({ desk }: { desk: Desk }) {
   return (
     <ThemeProvider theme={deskTheme}>
@@ -114,7 +123,7 @@ export function DeskApp({ desk }: { desk: Desk }) {
             <ActingAgentProvider store={desk.agent}>
               <DeskEventsProvider events={desk.events}>
                 <NotificationsProvider>
-                  <RouterProvider router={desk.router} />
+                  <RouterProvider router={desk.router} flushSync={flushRouterUpdate} />
                 </NotificationsProvider>
               </DeskEventsProvider>
             </ActingAgentProvider>
