@@ -1,38 +1,36 @@
 import type { z } from 'zod';
-import {
-  AcceptedSchema,
-  CallListSchema,
-  CallSchema,
-  type Accepted,
-  type Call,
-  type CallListQuery,
-} from './calls.ts';
+import type { CallListQuery } from './call-constants.ts';
+import type { Accepted, Call } from './calls.ts';
 import type { CreateCallRequest } from './call-requests.ts';
-import {
-  CustomerFlagsSchema,
-  type CustomerFlags,
-  type CustomerFlagsPatch,
-} from './customer-flags.ts';
-import {
-  CallSettingsSchema,
-  DirectoryAgentListSchema,
-  DirectoryAgentSchema,
-  DirectoryMenuListSchema,
-  DirectoryMenuSchema,
-  type CallSettings,
-  type DirectoryAgent,
-  type DirectoryMenu,
-} from './directory.ts';
-import {
-  ClockSchema,
-  DeskSessionSchema,
-  type AgentPatch,
-  type CallEventRequest,
-  type ClockRequest,
-  type DeskSession,
-  type MenuPatch,
-  type SettingsPatch,
+import type { CustomerFlags, CustomerFlagsPatch } from './customer-flags.ts';
+import type { CallSettings, DirectoryAgent, DirectoryMenu } from './directory.ts';
+import type {
+  AgentPatch,
+  CallEventRequest,
+  ClockRequest,
+  DeskSession,
+  MenuPatch,
+  SettingsPatch,
 } from './emulator.ts';
+import type * as ResponseSchemas from './response-schemas.ts';
+
+type Schemas = typeof ResponseSchemas;
+type PickSchema<S extends z.ZodType> = (schemas: Schemas) => S;
+
+let schemasLoading: Promise<Schemas> | undefined;
+
+/**
+ * The response schemas, imported with the first answer to check rather than with the
+ * client: zod is a quarter of a page's first load, and nothing needs it before an answer
+ * has arrived. A failed import (the connection lost) is asked for again next time.
+ */
+function responseSchemas(): Promise<Schemas> {
+  schemasLoading ??= import('./response-schemas.ts').catch((error: unknown) => {
+    schemasLoading = undefined;
+    throw error;
+  });
+  return schemasLoading;
+}
 
 // A typed fetch client for every endpoint of the Call API, the directory and the
 // emulator's control API. Successful answers come back typed; every other answer throws
@@ -179,8 +177,17 @@ export function createCallApiClient(options: CallApiClientOptions) {
     );
   }
 
+  /** The answer's JSON, checked with the schema `pick` chooses. */
+  async function parse<S extends z.ZodType>(
+    pick: PickSchema<S>,
+    response: Response,
+  ): Promise<z.output<S>> {
+    const [schemas, body] = await Promise.all([responseSchemas(), response.json()]);
+    return pick(schemas).parse(body);
+  }
+
   async function json<S extends z.ZodType>(
-    schema: S,
+    pick: PickSchema<S>,
     method: string,
     path: string,
     body?: unknown,
@@ -188,7 +195,7 @@ export function createCallApiClient(options: CallApiClientOptions) {
   ): Promise<z.output<S>> {
     const response = await request(method, path, body, signal);
     if (!response.ok) return fail(response);
-    return schema.parse(await response.json());
+    return parse(pick, response);
   }
 
   const api = (path: string) => `${API_PREFIX}${path}`;
@@ -199,15 +206,15 @@ export function createCallApiClient(options: CallApiClientOptions) {
     async createCall(body: CreateCallRequest, signal?: AbortSignal): Promise<CreateCallResult> {
       const response = await request('POST', api('/calls'), body, signal);
       if (response.status === 201)
-        return { status: 201, call: CallSchema.parse(await response.json()) };
+        return { status: 201, call: await parse((s) => s.CallSchema, response) };
       if (response.status === 202) {
-        return { status: 202, accepted: AcceptedSchema.parse(await response.json()) };
+        return { status: 202, accepted: await parse((s) => s.AcceptedSchema, response) };
       }
       return fail(response);
     },
 
     getCall(id: number, signal?: AbortSignal): Promise<Call> {
-      return json(CallSchema, 'GET', api(`/calls/${id}`), undefined, signal);
+      return json((s) => s.CallSchema, 'GET', api(`/calls/${id}`), undefined, signal);
     },
 
     async listCalls(query: CallListQuery = {}, signal?: AbortSignal): Promise<CallPage> {
@@ -219,7 +226,7 @@ export function createCallApiClient(options: CallApiClientOptions) {
       );
       if (!response.ok) return fail(response);
       return {
-        calls: CallListSchema.parse(await response.json()),
+        calls: await parse((s) => s.CallListSchema, response),
         total: Number(response.headers.get('Total') ?? 0),
         perPage: Number(response.headers.get('Per-Page') ?? 0),
         links: parseLinkHeader(response.headers.get('Link')),
@@ -230,32 +237,40 @@ export function createCallApiClient(options: CallApiClientOptions) {
       const response = await request('PATCH', api(`/calls/scheduled/${id}/cancel`));
       if (response.status === 204) return { status: 204 };
       if (response.status === 200)
-        return { status: 200, call: CallSchema.parse(await response.json()) };
+        return { status: 200, call: await parse((s) => s.CallSchema, response) };
       return fail(response);
     },
 
     cancelScheduledCalls(callIds: number[]): Promise<Call[]> {
-      return json(CallListSchema, 'PATCH', api('/calls/scheduled/cancel'), { call_ids: callIds });
+      return json((s) => s.CallListSchema, 'PATCH', api('/calls/scheduled/cancel'), {
+        call_ids: callIds,
+      });
     },
 
     getCustomerFlags(id: number, signal?: AbortSignal): Promise<CustomerFlags> {
-      return json(CustomerFlagsSchema, 'GET', api(`/calls/${id}/customer_flag`), undefined, signal);
+      return json(
+        (s) => s.CustomerFlagsSchema,
+        'GET',
+        api(`/calls/${id}/customer_flag`),
+        undefined,
+        signal,
+      );
     },
 
     updateCustomerFlags(id: number, patch: CustomerFlagsPatch): Promise<CustomerFlags> {
-      return json(CustomerFlagsSchema, 'PATCH', api(`/calls/${id}/customer_flag`), patch);
+      return json((s) => s.CustomerFlagsSchema, 'PATCH', api(`/calls/${id}/customer_flag`), patch);
     },
 
     listMenus(signal?: AbortSignal): Promise<DirectoryMenu[]> {
-      return json(DirectoryMenuListSchema, 'GET', manager('/menus'), undefined, signal);
+      return json((s) => s.DirectoryMenuListSchema, 'GET', manager('/menus'), undefined, signal);
     },
 
     listAgents(signal?: AbortSignal): Promise<DirectoryAgent[]> {
-      return json(DirectoryAgentListSchema, 'GET', manager('/agents'), undefined, signal);
+      return json((s) => s.DirectoryAgentListSchema, 'GET', manager('/agents'), undefined, signal);
     },
 
     getCallSettings(signal?: AbortSignal): Promise<CallSettings> {
-      return json(CallSettingsSchema, 'GET', manager('/settings/call'), undefined, signal);
+      return json((s) => s.CallSettingsSchema, 'GET', manager('/settings/call'), undefined, signal);
     },
 
     emulator: {
@@ -265,29 +280,29 @@ export function createCallApiClient(options: CallApiClientOptions) {
       },
       updateAgent(email: string, patch: AgentPatch): Promise<DirectoryAgent> {
         return json(
-          DirectoryAgentSchema,
+          (s) => s.DirectoryAgentSchema,
           'PATCH',
           emulator(`/agents/${encodeURIComponent(email)}`),
           patch,
         );
       },
       updateMenu(id: number, patch: MenuPatch): Promise<DirectoryMenu> {
-        return json(DirectoryMenuSchema, 'PATCH', emulator(`/menus/${id}`), patch);
+        return json((s) => s.DirectoryMenuSchema, 'PATCH', emulator(`/menus/${id}`), patch);
       },
       updateSettings(patch: SettingsPatch): Promise<CallSettings> {
-        return json(CallSettingsSchema, 'PATCH', emulator('/settings'), patch);
+        return json((s) => s.CallSettingsSchema, 'PATCH', emulator('/settings'), patch);
       },
       sendEvent(callId: number, event: CallEventRequest): Promise<Call> {
-        return json(CallSchema, 'POST', emulator(`/calls/${callId}/events`), event);
+        return json((s) => s.CallSchema, 'POST', emulator(`/calls/${callId}/events`), event);
       },
       setClock(body: ClockRequest): Promise<{ now: string }> {
-        return json(ClockSchema, 'POST', emulator('/clock'), body);
+        return json((s) => s.ClockSchema, 'POST', emulator('/clock'), body);
       },
     },
 
     /** Only on the desk's own server: how it is serving the desk. */
     session(signal?: AbortSignal): Promise<DeskSession> {
-      return json(DeskSessionSchema, 'GET', '/session', undefined, signal);
+      return json((s) => s.DeskSessionSchema, 'GET', '/session', undefined, signal);
     },
   };
 }

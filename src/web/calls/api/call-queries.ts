@@ -1,5 +1,5 @@
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
-import { isTerminalStatus, type CallListQuery } from '../../../contract/calls.ts';
+import { isTerminalStatus, type CallListQuery } from '../../../contract/call-constants.ts';
 import type { CallApiClient } from '../../../contract/client.ts';
 
 // Query keys and fetchers, one factory per resource: hooks, prefetching, invalidation and

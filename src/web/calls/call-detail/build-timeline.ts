@@ -1,4 +1,5 @@
-import { isTerminalStatus, type Call } from '../../../contract/calls.ts';
+import { isTerminalStatus } from '../../../contract/call-constants.ts';
+import type { Call } from '../../../contract/calls.ts';
 import { secondsBetween } from '../../lib/format.ts';
 import {
   disconnectedByLabel,

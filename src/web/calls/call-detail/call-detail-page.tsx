@@ -6,7 +6,7 @@ import Typography from '@mui/material/Typography';
 import { useQuery } from '@tanstack/react-query';
 import { useDeferredValue, useEffect, useState } from 'react';
 import { useParams } from 'react-router';
-import { isTerminalStatus } from '../../../contract/calls.ts';
+import { isTerminalStatus } from '../../../contract/call-constants.ts';
 import { isCallApiError } from '../../lib/api-error.ts';
 import { describeError, ErrorPanel } from '../../app/error-boundaries.tsx';
 import { PageSkeleton } from '../../app/page-skeleton.tsx';

@@ -1,6 +1,7 @@
 import Box from '@mui/material/Box';
 import Typography from '@mui/material/Typography';
-import { isTerminalStatus, type Call } from '../../../contract/calls.ts';
+import { isTerminalStatus } from '../../../contract/call-constants.ts';
+import type { Call } from '../../../contract/calls.ts';
 import { formatDateTime, formatDuration, formatTime, secondsBetween } from '../../lib/format.ts';
 import { statusLabel } from '../common/call-labels.ts';
 import { buildTimeline, type StepTone } from './build-timeline.ts';

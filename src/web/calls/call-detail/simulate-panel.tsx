@@ -5,7 +5,8 @@ import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { FAIL_REASONS, type Call } from '../../../contract/calls.ts';
+import { FAIL_REASONS } from '../../../contract/call-constants.ts';
+import type { Call } from '../../../contract/calls.ts';
 import {
   EVENTS_ALLOWED,
   type CallEventRequest,

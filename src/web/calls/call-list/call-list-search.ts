@@ -3,7 +3,7 @@ import {
   DEFAULT_PER_PAGE,
   MAX_PER_PAGE,
   type CallListQuery,
-} from '../../../contract/calls.ts';
+} from '../../../contract/call-constants.ts';
 
 // The list's state lives in the URL (?page=2&per=50&status=queued&call_type=...&q=...):
 // a deep link or a reload shows the same page, and the back button steps through filters.

@@ -3,7 +3,11 @@ import { useQuery } from '@tanstack/react-query';
 import type { CountryCode } from 'libphonenumber-js/min';
 import { useState } from 'react';
 import { useController, useWatch, type Control } from 'react-hook-form';
-import { MENU_TYPES_FOR, RECORDING_PERMISSIONS, type CallType } from '../../../contract/calls.ts';
+import {
+  MENU_TYPES_FOR,
+  RECORDING_PERMISSIONS,
+  type CallType,
+} from '../../../contract/call-constants.ts';
 import type { DirectoryMenu } from '../../../contract/directory.ts';
 import { languageName } from '../../../contract/languages.ts';
 import { agentTimeZone } from '../../lib/format.ts';
