@@ -58,7 +58,10 @@ describe('call list', () => {
     await waitFor(() => expect(rowIds()).toEqual([String(second)]));
 
     await user.click(screen.getByRole('link', { name: `Open call ${second}` }));
-    expect(await screen.findByRole('heading', { name: `Call ${second}` })).toBeTruthy();
+    // The call page's code may still be on its way (it is fetched once the rows are shown).
+    expect(
+      await screen.findByRole('heading', { name: `Call ${second}` }, { timeout: 10_000 }),
+    ).toBeTruthy();
   });
 
   it('pages on the server and refreshes itself while open', async () => {

@@ -18,8 +18,10 @@ import Typography from '@mui/material/Typography';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
-import { CALL_STATUSES, CALL_TYPES } from '../../../contract/calls.ts';
+import { CALL_STATUSES, CALL_TYPES } from '../../../contract/call-constants.ts';
 import { describeError } from '../../app/error-boundaries.tsx';
+import { loadCallDetail } from '../../app/page-chunks.ts';
+import { afterPaintWhenIdle } from '../../lib/idle.ts';
 import { formatDateTime } from '../../lib/format.ts';
 import { useCallApiClient } from '../api/api-client-context.tsx';
 import { callQueries } from '../api/call-queries.ts';
@@ -70,6 +72,13 @@ export function CallListPage() {
   const page = query.data;
   const calls = page?.calls ?? [];
   const filtered = Boolean(state.status || state.callType || state.number);
+
+  // A row opens the call's page: its code comes once the rows are on screen, not before
+  // (it would compete with the list's own first load).
+  const shown = page !== undefined;
+  useEffect(() => {
+    if (shown) return afterPaintWhenIdle(() => void loadCallDetail());
+  }, [shown]);
 
   return (
     <Stack spacing={2}>
