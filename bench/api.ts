@@ -9,7 +9,6 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +22,7 @@ import {
   type Scenario,
   type ScenarioName,
 } from './scenarios.ts';
+import { freePort } from './free-port.ts';
 
 // `npm run bench`: the Call API under load, beside what a user would otherwise stand up as
 // a local Call API (Prism mocking our OpenAPI document, WireMock with canned stubs).
@@ -54,18 +54,6 @@ const scratch = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
 
 function log(line: string) {
   process.stderr.write(`${line}\n`);
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function start(name: string, command: string, args: string[], extraEnv: Record<string, string>) {
