@@ -32,17 +32,7 @@ export const SCENARIOS: Scenario[] = [
   { name: 'GET /calls page 1', method: 'GET', expect: 200 },
 ];
 
-/** A small fast PRNG, so a run's bodies can be reproduced from its seed. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 } from '../src/server/test/random.ts';
 
 export type Random = () => number;
 

@@ -4,6 +4,7 @@ import { CallSchema } from '../../contract/calls.ts';
 import { EVENT_TYPES } from '../../contract/emulator.ts';
 import { BODY_LIMIT } from '../app.ts';
 import { FIXTURE_AUTH, startTestServer, type TestServer } from '../test/test-server.ts';
+import { mulberry32 } from '../test/random.ts';
 
 // Generated abuse, per endpoint: wrong types, huge and deep JSON, unicode, __proto__ keys,
 // numbers out of range, missing and duplicated fields, odd headers and query strings. The
@@ -13,17 +14,6 @@ import { FIXTURE_AUTH, startTestServer, type TestServer } from '../test/test-ser
 const SEED = Number(process.env.FUZZ_SEED ?? 20_240_601);
 const SCALE = Number(process.env.FUZZ_SCALE ?? 1);
 const n = (count: number) => Math.max(1, Math.round(count * SCALE));
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Percent-encodes any string; a lone surrogate becomes bytes that are not UTF-8 at all. */
 function uri(text: string): string {

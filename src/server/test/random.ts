@@ -1,0 +1,14 @@
+/**
+ * A small fast seeded PRNG (mulberry32): a fuzz run or a benchmark's bodies can be
+ * reproduced from the seed. Shared by the fault tests and bench/.
+ */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
