@@ -10,6 +10,12 @@ export interface Tenant {
   clockOffsetMs: number;
 }
 
+/** A committed change of a tenant that the desk shows: its directory, clock, or a reset. */
+export interface TenantChange {
+  kind: 'reset' | 'clock' | 'directory';
+  tenant: Tenant;
+}
+
 interface TenantRow {
   id: number;
   subdomain: string;
@@ -37,6 +43,7 @@ function directoryOf(fixture: TenantFixture): TenantDirectory {
  */
 export class TenantStore {
   private readonly cache = new Map<string, Tenant>();
+  private readonly listeners = new Set<(change: TenantChange) => void>();
   private readonly statements;
 
   constructor(
@@ -68,6 +75,24 @@ export class TenantStore {
       deleteContacts: db.prepare('DELETE FROM contacts WHERE tenant_id = ?'),
       deletePhones: db.prepare('DELETE FROM contact_phones WHERE tenant_id = ?'),
     };
+  }
+
+  /** Hears of each committed change; returns the function that stops listening. */
+  onChange(listener: (change: TenantChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  private emit(kind: TenantChange['kind'], tenant: Tenant): void {
+    for (const listener of this.listeners) {
+      try {
+        listener({ kind, tenant });
+      } catch (error) {
+        console.error('[switchboard] a tenant change listener failed', error);
+      }
+    }
   }
 
   /** Creates the tenant from the fixture unless it exists; an existing one keeps its state. */
@@ -114,6 +139,7 @@ export class TenantStore {
   setClock(tenant: Tenant, nowMs: number): Date {
     tenant.clockOffsetMs = nowMs - Date.now();
     this.statements.saveClock.run(tenant.clockOffsetMs, tenant.id);
+    this.emit('clock', tenant);
     return this.now(tenant);
   }
 
@@ -123,6 +149,7 @@ export class TenantStore {
     change(next);
     this.statements.saveDirectory.run(JSON.stringify(next), tenant.id);
     tenant.directory = next;
+    this.emit('directory', tenant);
   }
 
   /** The tenant is the fixture again, with no calls, and its clock is real time. */
@@ -138,6 +165,7 @@ export class TenantStore {
     })();
     tenant.directory = directory;
     tenant.clockOffsetMs = 0;
+    this.emit('reset', tenant);
   }
 
   /** The CRM contact with this number, or a new one (inbound and scheduled calls). */
