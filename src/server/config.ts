@@ -21,6 +21,13 @@ const ConfigSchema = z.object({
   UPSTREAM_URL: z.url().optional(),
   UPSTREAM_SUBDOMAIN: z.string().optional(),
   UPSTREAM_TOKEN: z.string().optional(),
+  /** The emulator POSTs session events here (TENANT-MODE.md), with these Basic credentials. */
+  EMULATOR_SESSION_EVENTS_URL: z.url().optional(),
+  EMULATOR_SESSION_EVENTS_USER: z.string().optional(),
+  EMULATOR_SESSION_EVENTS_PASSWORD: z.string().optional(),
+  /** The Basic credentials POST /webhooks/session-events must carry; no receiver without them. */
+  SESSION_EVENTS_USER: z.string().optional(),
+  SESSION_EVENTS_PASSWORD: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -40,6 +47,11 @@ export function parseConfig(env: Record<string, string | undefined>): ServerConf
   if (upstream.some(Boolean) && !upstream.every(Boolean)) {
     throw new Error(
       'Invalid configuration:\n  UPSTREAM_URL, UPSTREAM_SUBDOMAIN and UPSTREAM_TOKEN go together',
+    );
+  }
+  if (Boolean(config.SESSION_EVENTS_USER) !== Boolean(config.SESSION_EVENTS_PASSWORD)) {
+    throw new Error(
+      'Invalid configuration:\n  SESSION_EVENTS_USER and SESSION_EVENTS_PASSWORD go together',
     );
   }
   const { invalid } = parseAllowList(
