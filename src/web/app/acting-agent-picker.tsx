@@ -2,13 +2,14 @@ import MenuItem from '@mui/material/MenuItem';
 import TextField from '@mui/material/TextField';
 import { useQuery } from '@tanstack/react-query';
 import { directoryQueries } from '../calls/api/directory-queries.ts';
-import { useCallApiClient } from '../calls/api/api-client-context.tsx';
-import { useActingAgent } from './acting-agent.tsx';
+import { useCallApiClient } from '../desk/api-client.tsx';
+import { useChooseCurrentAgent, useCurrentAgent } from '../desk/current-agent.tsx';
 
 /** The agent working at this desk; fills "Agent email" on the outbound form. */
 export function ActingAgentPicker() {
   const client = useCallApiClient();
-  const [email, setEmail] = useActingAgent();
+  const { email } = useCurrentAgent();
+  const setEmail = useChooseCurrentAgent();
   const agents = useQuery(directoryQueries.agents(client));
   const list = agents.data ?? [];
   const known = list.some((a) => a.email === email);

@@ -9,11 +9,11 @@ import Toolbar from '@mui/material/Toolbar';
 import Typography from '@mui/material/Typography';
 import { useQuery } from '@tanstack/react-query';
 import { Outlet, useLocation, useNavigation } from 'react-router';
-import { sessionQueries } from '../calls/api/directory-queries.ts';
-import { useCallApiClient } from '../calls/api/api-client-context.tsx';
+import { useCallApiClient } from '../desk/api-client.tsx';
+import { sessionQueries } from '../desk/session-queries.ts';
 import { useFramed } from '../embed/embed-context.tsx';
 import { ActingAgentPicker } from './acting-agent-picker.tsx';
-import { OfflineBanner } from './offline-banner.tsx';
+import { OfflineBanner } from '../desk/offline-banner.tsx';
 
 export function AppShell() {
   const client = useCallApiClient();

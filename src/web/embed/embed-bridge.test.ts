@@ -4,15 +4,12 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Call } from '../../contract/calls.ts';
 import type { CallApiClient } from '../../contract/client.ts';
 import { DeskMessageSchema, EMBED_PROTOCOL, type DeskMessage } from '../../contract/embed.ts';
-import type { DeskController } from '../app/create-desk.tsx';
+import type { DeskController } from '../desk/desk-controller.ts';
 import { callQueries } from '../calls/api/call-queries.ts';
-import {
-  createEmbedBridge,
-  parseHostMessage,
-  type BridgeWindow,
-  type EmbedBridge,
-} from './embed-bridge.ts';
-import { createDeskEvents, type DeskEvents } from '../app/desk-events.tsx';
+import type { BridgeWindow } from './bridge-connection.ts';
+import { createEmbedBridge, type EmbedBridge } from './embed-bridge.ts';
+import { parseHostMessage } from './host-messages.ts';
+import { createDeskEvents, type DeskEvents } from '../desk/desk-events.tsx';
 import type { FrameContext } from './frame-context.ts';
 
 // The desk's half of the postMessage contract, against a real QueryClient and a stand-in

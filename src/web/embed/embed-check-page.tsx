@@ -15,9 +15,9 @@ import {
   originMatchesRule,
   parseAllowList,
 } from '../../contract/embed.ts';
-import { useCallApiClient } from '../calls/api/api-client-context.tsx';
-import { sessionQueries } from '../calls/api/directory-queries.ts';
-import type { BridgeLogEntry, BridgeState } from './embed-bridge.ts';
+import { useCallApiClient } from '../desk/api-client.tsx';
+import { sessionQueries } from '../desk/session-queries.ts';
+import type { BridgeLogEntry, BridgeState } from './bridge-connection.ts';
 import { useEmbedState } from './embed-context.tsx';
 import { readFrameContext } from './frame-context.ts';
 import { runFrameChecks, type CheckResult, type FrameChecks } from './frame-checks.ts';

@@ -3,8 +3,8 @@ import { QueryClient } from '@tanstack/react-query';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { CallApiClient } from '../../contract/client.ts';
 import { EMBED_PROTOCOL } from '../../contract/embed.ts';
-import type { DeskController } from '../app/create-desk.tsx';
-import { createDeskEvents } from '../app/desk-events.tsx';
+import type { DeskController } from '../desk/desk-controller.ts';
+import { createDeskEvents } from '../desk/desk-events.tsx';
 import { startEmbedding, type EmbedHandle } from './start-embed.ts';
 
 // The entry point's side: the bridge loads on its own, and a host that talks before it is

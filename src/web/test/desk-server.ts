@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CallApiClient } from '../../contract/client.ts';
-import { createDeskApiClient } from '../calls/api/api-client-context.tsx';
+import { createDeskApiClient } from '../desk/api-client.tsx';
 
 // The real server for the desk's component tests: `src/server/main.ts` in its own process,
 // on a random loopback port and a temporary data directory, reached over real HTTP exactly

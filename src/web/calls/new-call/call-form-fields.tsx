@@ -17,7 +17,7 @@ import {
   FormTextField,
   type PickerOption,
 } from '../../lib/form-fields.tsx';
-import { useCallApiClient } from '../api/api-client-context.tsx';
+import { useCallApiClient } from '../../desk/api-client.tsx';
 import { directoryQueries } from '../api/directory-queries.ts';
 import { menuStateLabel, menuTypeLabel, recordingPermissionLabel } from '../common/call-labels.ts';
 import { parseLocalInput, toLocalInput, type CallFormValues } from './call-form-values.ts';

@@ -6,10 +6,10 @@ import { fieldForApiError } from '../../../contract/api-errors.ts';
 import type { Accepted } from '../../../contract/calls.ts';
 import type { CreateCallRequest } from '../../../contract/call-requests.ts';
 import { isCallApiError } from '../../lib/api-error.ts';
-import { useActingAgent } from '../../app/acting-agent.tsx';
-import { useDeskEvents } from '../../app/desk-events.tsx';
-import { useNotify } from '../../app/notifications.tsx';
-import { useCallApiClient } from '../api/api-client-context.tsx';
+import { useCurrentAgent } from '../../desk/current-agent.tsx';
+import { useDeskEvents } from '../../desk/desk-events.tsx';
+import { useNotify } from '../../desk/notifications.tsx';
+import { useCallApiClient } from '../../desk/api-client.tsx';
 import { callQueries } from '../api/call-queries.ts';
 import {
   clearDraft,
@@ -47,7 +47,7 @@ export function useNewCallForm(kind: NewCallKind) {
   const navigate = useNavigate();
   const notify = useNotify();
   const events = useDeskEvents();
-  const [actingAgent] = useActingAgent();
+  const { email: actingAgent } = useCurrentAgent();
   const [searchParams, setSearchParams] = useSearchParams();
 
   const [defaultValues] = useState<CallFormValues>(() => {
