@@ -14,6 +14,7 @@ import { sessionQueries } from '../desk/session-queries.ts';
 import { useFramed } from '../embed/embed-context.tsx';
 import { ActingAgentPicker } from './acting-agent-picker.tsx';
 import { OfflineBanner } from '../desk/offline-banner.tsx';
+import { LiveBanner } from '../desk/live-banner.tsx';
 
 export function AppShell() {
   const client = useCallApiClient();
@@ -80,6 +81,7 @@ export function AppShell() {
         )}
       </AppBar>
       <OfflineBanner />
+      <LiveBanner />
       <Container
         component="main"
         id="main"

@@ -1,0 +1,22 @@
+import Alert from '@mui/material/Alert';
+import { useSyncExternalStore } from 'react';
+import { liveFeedState, onLiveFeedState, type LiveState } from './live-status.ts';
+
+/** How the desk's live feed stands, re-rendering when it changes. */
+export function useLiveFeedState(): LiveState {
+  return useSyncExternalStore(onLiveFeedState, liveFeedState, () => 'connecting' as const);
+}
+
+/**
+ * Said while the live feed is down after it was up: the desk still shows the latest it
+ * read, and reads again every few seconds until the feed is back.
+ */
+export function LiveBanner() {
+  const state = useLiveFeedState();
+  if (state !== 'reconnecting') return null;
+  return (
+    <Alert severity="info" role="status" square sx={{ borderRadius: 0 }}>
+      Reconnecting… Changes may take a few seconds to show until the live connection is back.
+    </Alert>
+  );
+}
