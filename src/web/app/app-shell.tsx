@@ -14,7 +14,7 @@ import { sessionQueries } from '../desk/session-queries.ts';
 import { useFramed } from '../embed/embed-context.tsx';
 import { ActingAgentPicker } from './acting-agent-picker.tsx';
 import { OfflineBanner } from '../desk/offline-banner.tsx';
-import { LiveBanner } from '../desk/live-banner.tsx';
+import { LiveBanner, LiveIndicator } from '../desk/live-banner.tsx';
 
 export function AppShell() {
   const client = useCallApiClient();
@@ -70,6 +70,7 @@ export function AppShell() {
           {session.data?.mode === 'emulator' && (
             <Chip size="small" color="warning" variant="outlined" label="Emulator" />
           )}
+          <LiveIndicator />
           <Box sx={{ flexGrow: 1 }} />
           <ActingAgentPicker />
         </Toolbar>

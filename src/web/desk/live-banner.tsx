@@ -1,4 +1,5 @@
 import Alert from '@mui/material/Alert';
+import Chip from '@mui/material/Chip';
 import { useSyncExternalStore } from 'react';
 import { liveFeedState, onLiveFeedState, type LiveState } from './live-status.ts';
 
@@ -18,5 +19,22 @@ export function LiveBanner() {
     <Alert severity="info" role="status" square sx={{ borderRadius: 0 }}>
       Reconnecting… Changes may take a few seconds to show until the live connection is back.
     </Alert>
+  );
+}
+
+/** Beside the desk's name: changes show as they happen (said only while it is so). */
+export function LiveIndicator() {
+  const state = useLiveFeedState();
+  if (state !== 'live') return null;
+  return (
+    <Chip
+      role="status"
+      aria-label="Live updates"
+      size="small"
+      color="success"
+      variant="outlined"
+      label="Live"
+      title="Changes show as they happen"
+    />
   );
 }
