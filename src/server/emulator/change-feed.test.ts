@@ -22,7 +22,7 @@ const calls = () => events.filter((e) => e.type === 'call').map((e) => JSON.pars
 
 beforeAll(async () => {
   server = await startTestServer();
-  const { services } = server.app;
+  const services = server.app.desk.emulator!;
   stop = startEmulatorChangeFeed({
     calls: services.calls,
     tenants: services.tenants,
@@ -83,7 +83,7 @@ describe('the emulator change feed', () => {
   it('in a group commit, hears of the writes that committed and not of one rolled back', async () => {
     const call = await createCall(server, inboundBody());
     events = [];
-    const { calls: store, deskTenant } = server.app.services;
+    const { calls: store, deskTenant } = server.app.desk.emulator!;
     const stored = store.get(deskTenant.id, call.id as number)!;
     const write = (status: string, fail: boolean) => () => {
       store.save(deskTenant.id, {
@@ -171,7 +171,7 @@ describe('autoplay', () => {
   beforeAll(async () => {
     autoplay = await startTestServer({ EMULATOR_AUTOPLAY: true });
     heard = [];
-    const { services } = autoplay.app;
+    const services = autoplay.app.desk.emulator!;
     startEmulatorChangeFeed({
       calls: services.calls,
       tenants: services.tenants,

@@ -68,7 +68,7 @@ function attach(url: string) {
     retryInitialMs: 20,
     retryMaxMs: 100,
   });
-  const { services } = server.app;
+  const services = server.app.desk.emulator!;
   const current = sender;
   stopListening = services.calls.onCommit((changes) =>
     current.enqueue(sessionEventsOf(changes, services.deskTenant.id)),

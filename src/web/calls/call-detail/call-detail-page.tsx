@@ -136,7 +136,7 @@ function CallDetail({ id }: { id: number }) {
             <Section title="Timeline">
               <CallTimeline call={call} now={now} />
             </Section>
-            {session.data?.mode === 'emulator' && (
+            {session.data?.capabilities.simulate && (
               <Section title="Simulate">
                 <SimulatePanel call={call} />
               </Section>

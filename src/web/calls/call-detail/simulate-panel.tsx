@@ -50,7 +50,7 @@ export function allowedEventsFor(call: Call): EventType[] {
 
 export function SimulatePanel({ call }: { call: Call }) {
   const client = useCallApiClient();
-  const { email: actingAgent } = useCurrentAgent();
+  const { email: signedIn } = useCurrentAgent();
   const agents = useQuery(directoryQueries.agents(client));
   const menus = useQuery(directoryQueries.menus(client));
   const send = useSendCallEvent(call.id);
@@ -59,7 +59,7 @@ export function SimulatePanel({ call }: { call: Call }) {
   const [failReason, setFailReason] = useState('eu_abandoned');
   const allowed = allowedEventsFor(call);
   const chosenAgent =
-    agent || actingAgent || agents.data?.find((a) => a.status === 'available')?.email || '';
+    agent || signedIn || agents.data?.find((a) => a.status === 'available')?.email || '';
   const transferTargets = [
     ...(agents.data ?? []).map((a) => ({
       value: `agent:${a.email}`,
