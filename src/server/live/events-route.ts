@@ -13,9 +13,14 @@ export interface EventsRouteOptions {
   hub: FeedHub;
   /** What this request's desk may see (its agent's calls, say); everything when absent. */
   visibleTo?: (request: FastifyRequest) => ((event: FeedEvent) => boolean) | undefined;
+  /** What the connection belongs to (the request's session), to end it with that. */
+  tagOf?: (request: FastifyRequest) => string | undefined;
 }
 
-export async function eventsRoute(app: FastifyInstance, { hub, visibleTo }: EventsRouteOptions) {
+export async function eventsRoute(
+  app: FastifyInstance,
+  { hub, visibleTo, tagOf }: EventsRouteOptions,
+) {
   // The hub's own heartbeat replaces the plugin's timer per connection.
   await app.register(fastifySse, { heartbeatInterval: 0 });
 
@@ -33,6 +38,7 @@ export async function eventsRoute(app: FastifyInstance, { hub, visibleTo }: Even
     await hub.connect(reply.raw, {
       lastEventId: reply.sse.lastEventId,
       visible: visibleTo?.(request),
+      tag: tagOf?.(request),
     });
   });
 }

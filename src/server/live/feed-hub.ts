@@ -29,6 +29,8 @@ export interface FeedConnectionOptions {
   lastEventId?: string | null;
   /** Whether this desk may see an event; every event when absent. */
   visible?: (event: FeedEvent) => boolean;
+  /** What the connection belongs to (its session), so it can be ended with it. */
+  tag?: string;
 }
 
 export interface FeedHubStats {
@@ -43,6 +45,7 @@ export interface FeedHubStats {
 
 interface Connection {
   res: ServerResponse;
+  tag: string | undefined;
   visible: ((event: FeedEvent) => boolean) | undefined;
   /** Events that arrived while the connection was catching up. */
   queue: Array<{ event: FeedEvent; frame: Buffer }> | null;
@@ -151,6 +154,7 @@ export class FeedHub {
   async connect(res: ServerResponse, options: FeedConnectionOptions = {}): Promise<void> {
     const connection: Connection = {
       res,
+      tag: options.tag,
       visible: options.visible,
       queue: [],
       lastId: 0,
@@ -195,6 +199,26 @@ export class FeedHub {
     for (const { event, frame } of queued) {
       if (event.id > connection.lastId) this.send(connection, event, frame);
     }
+  }
+
+  /** The tags of the open connections (each once). */
+  tags(): Set<string> {
+    const tags = new Set<string>();
+    for (const connection of this.connections) if (connection.tag) tags.add(connection.tag);
+    return tags;
+  }
+
+  /** Ends the connections with these tags (their sessions ended): they find out on reconnecting. */
+  end(tags: Iterable<string>): number {
+    const ending = new Set(tags);
+    let ended = 0;
+    for (const connection of this.connections) {
+      if (connection.tag === undefined || !ending.has(connection.tag)) continue;
+      this.connections.delete(connection);
+      connection.res.end();
+      ended += 1;
+    }
+    return ended;
   }
 
   /** Ends every stream (the server is shutting down): desks reconnect to the next one. */
