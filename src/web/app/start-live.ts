@@ -3,10 +3,11 @@ import type { Desk } from './create-desk.tsx';
 
 // The live feed beside the desk: the connection and what its events do to the desk's data
 // load after the first paint (the desk polls until the feed is up, as it does whenever it
-// is down).
+// is down). It goes through the desk's own fetch, so a framed desk's session token goes
+// with it where its cookie cannot.
 
 export function startLive(
-  desk: Pick<Desk, 'client' | 'queryClient' | 'events'>,
+  desk: Pick<Desk, 'client' | 'queryClient' | 'events' | 'auth'>,
   apiBaseUrl = '/desk/api',
 ): () => void {
   let stopped = false;
@@ -17,9 +18,21 @@ export function startLive(
   ]).then(
     ([{ startLiveFeed }, { startLiveCallUpdates }]) => {
       if (stopped) return;
-      const feed = startLiveFeed({ url: `${apiBaseUrl}/events`, headers: { ...DESK_HEADER } });
+      const feed = startLiveFeed({
+        url: `${apiBaseUrl}/events`,
+        headers: { ...DESK_HEADER },
+        fetch: desk.auth.fetch,
+      });
       const stopUpdates = startLiveCallUpdates({ feed, ...desk });
+      // Signed in (the session answers again): the stream the server refused may open now.
+      const stopWatching = desk.queryClient.getQueryCache().subscribe((event) => {
+        if (event.type !== 'updated' || event.query.queryKey[0] !== 'session') return;
+        if (event.query.state.status === 'success' && feed.getState() === 'unavailable') {
+          feed.reconnect();
+        }
+      });
       stop = () => {
+        stopWatching();
         stopUpdates();
         feed.stop();
       };

@@ -40,6 +40,8 @@ export interface LiveFeed {
   subscribe(listener: () => void): () => void;
   /** Adds handlers; returns the function that removes them. */
   listen(handlers: LiveHandlers): () => void;
+  /** Opens the stream again now (a sign-in: the server's refusal may no longer hold). */
+  reconnect(): void;
   stop(): void;
 }
 
@@ -205,6 +207,14 @@ export function startLiveFeed(options: LiveFeedOptions): LiveFeed {
       return () => {
         handlers.delete(added);
       };
+    },
+    reconnect() {
+      if (stopped) return;
+      if (retryTimer) clearTimeout(retryTimer);
+      retryTimer = null;
+      source?.close();
+      source = null;
+      open();
     },
     stop() {
       stopped = true;
