@@ -8,6 +8,13 @@ import { z } from 'zod';
 export const LIVE_EVENTS_PATH = '/events';
 
 /**
+ * On every answer of the desk API to a GET: the feed's newest event id when the answer was
+ * sent. A desk that opens its stream with it as Last-Event-ID hears of every change made
+ * after it read its data, and needs to read nothing again.
+ */
+export const FEED_POSITION_HEADER = 'x-switchboard-feed';
+
+/**
  * The SSE event names. Every event has an `id:` the desk sends back as Last-Event-ID.
  * - `hello`: first on every connection: the server's clock and the newest id.
  * - `call`: a call as the desk API answers `GET /calls/:id` (the whole call object).

@@ -11,6 +11,7 @@ import {
 import { HttpError, errorHandler, notFound } from '../http/errors.ts';
 import { eventsRoute } from '../live/events-route.ts';
 import type { FeedHub } from '../live/feed-hub.ts';
+import { FEED_POSITION_HEADER } from '../../contract/live.ts';
 import {
   UpstreamError,
   upstreamJson,
@@ -171,6 +172,18 @@ export async function deskApiRoutes(app: FastifyInstance, options: DeskApiOption
     });
   }
   const live = options.live;
+  if (live) {
+    // Each answer says where the feed stood when it was sent: the desk opens its stream from
+    // there, so whatever changed after the desk read its data reaches it.
+    app.addHook('onSend', async (request, reply, payload) => {
+      if (request.method !== 'GET' || reply.statusCode !== 200) return payload;
+      const position = live.hub.position();
+      if (position !== null && !reply.hasHeader(FEED_POSITION_HEADER)) {
+        reply.header(FEED_POSITION_HEADER, position);
+      }
+      return payload;
+    });
+  }
 
   async function send(
     request: FastifyRequest,

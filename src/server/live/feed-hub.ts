@@ -86,7 +86,9 @@ export class FeedHub {
   private readonly maxConnections: number;
   private readonly retryMs: number;
   private readonly heartbeat: NodeJS.Timeout | null;
-  private publishing: Promise<unknown> = Promise.resolve();
+  private publishing: Promise<unknown>;
+  /** The newest id stored, once known (for the position an answer of the desk API carries). */
+  private latest: number | null = null;
   private closed = false;
   private readonly counters = { dropped: 0, published: 0, bytesWritten: 0 };
 
@@ -101,6 +103,18 @@ export class FeedHub {
     this.heartbeat =
       heartbeatMs > 0 ? setInterval(() => this.writeAll(HEARTBEAT, null), heartbeatMs) : null;
     this.heartbeat?.unref();
+    this.publishing = this.store.latestId().then(
+      (id) => (this.latest = Math.max(this.latest ?? 0, id)),
+      (error: unknown) => options.onError?.(error),
+    );
+  }
+
+  /**
+   * Where the feed stands now, as an event id: data read now is as new as this, so a desk
+   * that opens its stream with it as Last-Event-ID misses nothing that came after.
+   */
+  position(): string | null {
+    return this.latest === null ? null : this.idOf(this.latest);
   }
 
   /** The id a client sends back as Last-Event-ID: this feed's epoch and the event's number. */
@@ -139,6 +153,8 @@ export class FeedHub {
     const run = this.publishing.then(async () => {
       if (this.closed || events.length === 0) return [];
       const stored = await this.store.append(events);
+      const newest = stored.at(-1)?.id;
+      if (newest !== undefined) this.latest = Math.max(this.latest ?? 0, newest);
       for (const event of stored) this.broadcast(event);
       this.counters.published += stored.length;
       return stored;

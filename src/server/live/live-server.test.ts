@@ -71,6 +71,23 @@ describe('emulator mode', () => {
     expect(assigned!.json).toEqual(shown.body);
   });
 
+  it('says on each answer where the feed stood: a stream opened from there misses nothing after', async () => {
+    const call = await createCall(server, inboundBody());
+    const read = await fetch(`${server.baseUrl}/desk/api/apps/api/v1/calls/${call.id}`, {
+      headers: deskHeaders(secret),
+    });
+    const position = read.headers.get('x-switchboard-feed');
+    expect(position).toMatch(/^[0-9a-f]{8}-\d+$/);
+    // Changed after the desk read it, before its stream is open.
+    await control(server).event(call.id as number, { type: 'assign' });
+    const live = await stream(server.baseUrl, secret, position!);
+    const hello = await live.next((e) => e.event === 'hello');
+    expect(hello.json).toMatchObject({ resumed: true });
+    const missed = await live.next((e) => e.event === 'call');
+    expect(missed.json).toMatchObject({ id: call.id, status: 'assigned' });
+    expect(live.events.filter((e) => e.event === 'call')).toHaveLength(1);
+  });
+
   it("ends a desk's stream when its session ends (sign out)", async () => {
     const other = (await signIn(server.baseUrl, 'agent@somedomain.com')).secret;
     const mine = await stream(server.baseUrl, other);

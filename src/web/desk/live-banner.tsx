@@ -22,19 +22,21 @@ export function LiveBanner() {
   );
 }
 
-/** Beside the desk's name: changes show as they happen (said only while it is so). */
+/**
+ * Beside the desk's name, while changes show as they happen. Not "Live", which the call
+ * page says of a call still under way.
+ */
 export function LiveIndicator() {
   const state = useLiveFeedState();
   if (state !== 'live') return null;
   return (
     <Chip
       role="status"
-      aria-label="Live updates"
       size="small"
       color="success"
       variant="outlined"
-      label="Live"
-      title="Changes show as they happen"
+      label="Up to date"
+      title="Changes show here as they happen"
     />
   );
 }

@@ -33,6 +33,8 @@ export interface LiveFeedOptions {
   silenceMs?: number;
   /** How long to wait before asking again after the server refused the stream. */
   refusedRetryMs?: number;
+  /** Where to start: the feed position of the data the desk already shows. */
+  lastEventId?: string | null;
 }
 
 export interface LiveFeed {
@@ -61,7 +63,7 @@ export function startLiveFeed(options: LiveFeedOptions): LiveFeed {
   const listeners = new Set<() => void>();
   let state: LiveState = 'connecting';
   let everLive = false;
-  let lastEventId: string | null = null;
+  let lastEventId: string | null = options.lastEventId ?? null;
   let lastActivity = Date.now();
   let source: EventSource | null = null;
   let retryTimer: ReturnType<typeof setTimeout> | null = null;

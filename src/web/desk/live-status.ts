@@ -2,6 +2,8 @@
 // while it is down) and the banner read it on every page, while the connection's code
 // loads after the first paint.
 
+import { FEED_POSITION_HEADER } from '../../contract/live.ts';
+
 export type LiveState =
   /** Not up yet (the desk's first connection): the desk polls, and says nothing. */
   | 'connecting'
@@ -37,4 +39,37 @@ export function setLiveFeedState(next: LiveState): void {
   if (next === current) return;
   current = next;
   for (const listener of [...listeners]) listener();
+}
+
+// Where the feed stood when the desk first read its data (the desk API says so on every
+// answer): the stream opens from there, so nothing that changed after that read is missed
+// and nothing needs reading again.
+let firstPosition: string | null = null;
+const positionListeners = new Set<() => void>();
+
+/** The feed position of the desk's oldest data, or null before any answer said. */
+export function firstFeedPosition(): string | null {
+  return firstPosition;
+}
+
+export function onFeedPosition(listener: () => void): () => void {
+  positionListeners.add(listener);
+  return () => {
+    positionListeners.delete(listener);
+  };
+}
+
+/** `fetch` that notes the feed position of the first answer that carries one. */
+export function trackFeedPosition(base: typeof fetch): typeof fetch {
+  return async (input, init) => {
+    const response = await base(input, init);
+    if (firstPosition === null) {
+      const position = response.headers.get(FEED_POSITION_HEADER);
+      if (position && /^[\w-]{1,60}$/.test(position)) {
+        firstPosition = position;
+        for (const listener of [...positionListeners]) listener();
+      }
+    }
+    return response;
+  };
 }

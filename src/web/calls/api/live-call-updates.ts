@@ -226,10 +226,11 @@ export function startLiveCallUpdates({
     resync: () => inOrder(resync),
     connected: (hello, first) =>
       inOrder(() => {
-        // The first connection: what the desk read before it may predate it, so what is
-        // shown is read once more. A reconnection that resumed needs nothing: the missed
-        // events follow (one that did not resume is followed by a resync).
-        if (!first) return;
+        // Resumed: what changed since the desk's data (or its last event) follows. Else,
+        // on the first connection, what the desk read before the stream was up may predate
+        // it, so it is read once more (a later connection that did not resume is followed
+        // by a resync, which reads everything again).
+        if (hello.resumed || !first) return;
         const since = Date.now();
         void queryClient.invalidateQueries({
           queryKey: callQueries.all(),
