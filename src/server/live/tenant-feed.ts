@@ -41,7 +41,7 @@ export interface TenantFeedOptions {
   per?: number;
   /** Pages one look reads at most; more than that is a gap, and the desks resync. */
   maxPagesPerLook?: number;
-  /** Calls changed at once past which one list read replaces a read of each. */
+  /** Calls waiting to be read from which one list read replaces a read of each. */
   listThreshold?: number;
   log?: { warn(details: object, message: string): void };
 }
@@ -82,7 +82,7 @@ export class TenantFeed {
     this.overlapMs = options.overlapMs ?? 5000;
     this.per = options.per ?? 100;
     this.maxPages = options.maxPagesPerLook ?? 5;
-    this.listThreshold = options.listThreshold ?? 8;
+    this.listThreshold = options.listThreshold ?? 2;
   }
 
   stats(): TenantFeedStats {
@@ -214,7 +214,8 @@ export class TenantFeed {
           if (this.pending.size >= this.listThreshold) {
             const waiting = new Set(this.pending.keys());
             const moments = [...this.pending.values()].filter(Number.isFinite);
-            if (moments.length > 0) await this.readSince(Math.min(...moments) - this.overlapMs);
+            // From the oldest moment the events named: they say when, so no overlap is needed.
+            if (moments.length > 0) await this.readSince(Math.min(...moments));
             // What the list did not bring (a call the list had not caught up with) is
             // read by itself; calls named meanwhile wait for the next round.
             await this.readEach([...this.pending.keys()].filter((id) => waiting.has(id)));
