@@ -1,8 +1,9 @@
-import { cleanup, configure, render, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, configure, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach } from 'vitest';
 import { startDeskServer, type DeskTestServer } from './desk-server.ts';
 import { createDesk, DeskApp, type Desk } from '../app/create-desk.tsx';
+import type { DeskLocale } from '../desk/locale.tsx';
 
 // Component tests render the whole desk against the real server, in-process on a random
 // loopback port with its own temporary database: no mocks of our API.
@@ -45,17 +46,25 @@ export interface RenderedDesk {
   unmount(): void;
 }
 
-export function renderDesk(
+/**
+ * Renders the whole desk at `path`. Awaited: a page whose code is still on its way suspends,
+ * and React retries it only for a render made inside an awaited act().
+ */
+export async function renderDesk(
   server: Pick<DeskTestServer, 'baseUrl'>,
   path: string,
-  options: { actingAgent?: string } = {},
-): RenderedDesk {
+  options: { actingAgent?: string; locale?: DeskLocale } = {},
+): Promise<RenderedDesk> {
   const desk = createDesk({
     apiBaseUrl: `${server.baseUrl}/desk/api`,
     initialEntries: [path],
     actingAgent: options.actingAgent ?? '',
+    locale: options.locale ?? 'en',
   });
-  const { unmount } = render(<DeskApp desk={desk} />);
+  let unmount = () => {};
+  await act(async () => {
+    unmount = render(<DeskApp desk={desk} />).unmount;
+  });
   return { desk, user: userEvent.setup(), unmount };
 }
 

@@ -44,13 +44,20 @@ function timelineSteps(): string[] {
 describe('call detail', () => {
   it('shows the call, and a timeline that follows it through its life', async () => {
     const id = await inboundCall();
-    const { user } = renderDesk(server, `/calls/${id}`, { actingAgent: 'admin@somedomain.com' });
+    const { user } = await renderDesk(server, `/calls/${id}`, {
+      actingAgent: 'admin@somedomain.com',
+    });
     expect(await screen.findByRole('heading', { name: `Call ${id}` })).toBeTruthy();
     expect(screen.getByText('Inbound call')).toBeTruthy();
     expect(screen.getByText('Queued', { selector: '.MuiChip-label' })).toBeTruthy();
     expect(
-      within(screen.getByRole('navigation', { name: 'Menu path' })).getByText('Main Line'),
+      within(await screen.findByRole('navigation', { name: 'Menu path' })).getByText('Main Line'),
     ).toBeTruthy();
+    // The header says what the call is doing, and since when (a timer, in the agent's format).
+    const state = screen.getByRole('group', { name: 'State' });
+    expect(within(state).getByText('Queued')).toBeTruthy();
+    expect(within(state).getByRole('timer').textContent).toMatch(/^\d+:\d{2}$/);
+    expect(document.title).toBe(`Call ${id} · Queued · Switchboard`);
     const simulate = await screen.findByRole('group', { name: 'Simulate events' });
 
     const step = async (button: string, expected: string) => {
@@ -61,6 +68,9 @@ describe('call detail', () => {
     await step('Assign', 'Assigned');
     await step('Connect', 'Connected');
     await step('Hold', 'On hold');
+    // On hold is what the header says, not Connected, and the tab's title with it.
+    await waitFor(() => expect(within(state).getByText('On hold')).toBeTruthy());
+    expect(document.title).toBe(`Call ${id} · On hold · Switchboard`);
     await step('Resume', 'Resumed');
     await step('Transfer', 'Transfer started');
     await step('Accept transfer', 'Transferred');
@@ -94,7 +104,7 @@ describe('call detail', () => {
   it('shows a failed call with its readable fail reason', async () => {
     const id = await inboundCall();
     await server.client.emulator.sendEvent(id, { type: 'fail', fail_reason: 'eu_abandoned' });
-    renderDesk(server, `/calls/${id}`);
+    await renderDesk(server, `/calls/${id}`);
     expect(await screen.findByRole('heading', { name: `Call ${id}` })).toBeTruthy();
     await waitFor(() => expect(timelineSteps()).toContain('Failed: Customer abandoned the call'));
     expect(screen.getAllByText('Customer abandoned the call').length).toBeGreaterThan(0);
@@ -102,7 +112,7 @@ describe('call detail', () => {
 
   it('saves a customer flag with PATCH', async () => {
     const id = await inboundCall();
-    const { user } = renderDesk(server, `/calls/${id}`);
+    const { user } = await renderDesk(server, `/calls/${id}`);
     const verified = (await screen.findByRole('switch', {
       name: 'Verified customer',
     })) as HTMLInputElement;
@@ -121,7 +131,7 @@ describe('call detail', () => {
     const id = await inboundCall();
     // Terminal, so the page stops polling and keeps showing the call after it is gone.
     await server.client.emulator.sendEvent(id, { type: 'fail' });
-    const { user } = renderDesk(server, `/calls/${id}`);
+    const { user } = await renderDesk(server, `/calls/${id}`);
     const badActor = (await screen.findByRole('switch', { name: 'Bad actor' })) as HTMLInputElement;
     // The call disappears from the server: the PATCH answers 404.
     await server.client.emulator.reset();
@@ -145,7 +155,7 @@ describe('call detail', () => {
       scheduled_at: new Date(Date.now() + 86_400_000).toISOString(),
     });
     if (result.status !== 201) throw new Error('expected 201');
-    const { user } = renderDesk(server, `/calls/${result.call.id}`);
+    const { user } = await renderDesk(server, `/calls/${result.call.id}`);
     await user.click(await screen.findByRole('button', { name: 'Cancel scheduled call' }));
     await user.click(await screen.findByRole('button', { name: 'Yes, cancel it' }));
     await waitFor(() =>
@@ -155,9 +165,28 @@ describe('call detail', () => {
     expect((await server.client.getCall(result.call.id)).status).toBe('cancelled');
   });
 
-  it('says when a call does not exist', async () => {
-    renderDesk(server, '/calls/424242');
-    expect(await screen.findByText('Call 424242 was not found')).toBeTruthy();
-    expect(screen.getByRole('button', { name: 'Try again' })).toBeTruthy();
+  it('says when a call does not exist, and offers the list', async () => {
+    await renderDesk(server, '/calls/424242');
+    expect(
+      await screen.findByRole('heading', { level: 1, name: 'Call 424242 was not found' }),
+    ).toBeTruthy();
+    // In words, with the server's text under them; the way on is the list, not Try again.
+    expect(
+      screen.getByText('It is not there (any more). Go back to the list of calls.'),
+    ).toBeTruthy();
+    expect(screen.getByText('Resource not found (HTTP 404)')).toBeTruthy();
+    expect(screen.getByRole('link', { name: 'Go to the list of calls' }).getAttribute('href')).toBe(
+      '/calls',
+    );
+    expect(screen.queryByRole('button', { name: 'Try again' })).toBeNull();
+  });
+
+  it('speaks Spanish', async () => {
+    const id = await inboundCall();
+    await renderDesk(server, `/calls/${id}`, { locale: 'es' });
+    expect(await screen.findByRole('heading', { level: 1, name: `Llamada ${id}` })).toBeTruthy();
+    expect(within(screen.getByRole('group', { name: 'Estado' })).getByText('En cola')).toBeTruthy();
+    expect(screen.getByText('Llamada entrante')).toBeTruthy();
+    expect(await screen.findByRole('switch', { name: 'Cliente verificado' })).toBeTruthy();
   });
 });

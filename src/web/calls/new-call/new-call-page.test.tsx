@@ -52,7 +52,7 @@ async function pickMenu(user: RenderedDesk['user'], name: RegExp) {
 
 describe('Outbound', () => {
   it('creates a call from the acting agent and a typed number, formatted as typed', async () => {
-    const { user, desk } = renderDesk(server, '/calls/new/outbound', { actingAgent: ADMIN });
+    const { user, desk } = await renderDesk(server, '/calls/new/outbound', { actingAgent: ADMIN });
     const number = (await screen.findByLabelText('End user number')) as HTMLInputElement;
     expect((screen.getByLabelText('Agent email') as HTMLInputElement).value).toBe(ADMIN);
     await user.type(number, '+12051234567');
@@ -66,7 +66,7 @@ describe('Outbound', () => {
   });
 
   it('shows the inputs an outbound call takes, on /calls/new too', async () => {
-    renderDesk(server, '/calls/new?end_user_number=%2B12055550101&ticket_id=71450', {
+    await renderDesk(server, '/calls/new?end_user_number=%2B12055550101&ticket_id=71450', {
       actingAgent: ADMIN,
     });
     expect(await screen.findByRole('tab', { name: 'Outbound', selected: true })).toBeTruthy();
@@ -89,7 +89,7 @@ describe('Outbound', () => {
   });
 
   it('checks on the client with the contract schemas, in the API words', async () => {
-    const { user } = renderDesk(server, '/calls/new/outbound');
+    const { user } = await renderDesk(server, '/calls/new/outbound');
     await user.click(await screen.findByRole('button', { name: 'Create call' }));
     await waitForHelperText('Agent email', 'Agent email required');
     await user.type(screen.getByLabelText('Agent email'), ADMIN);
@@ -107,7 +107,7 @@ describe('Outbound', () => {
     ['Language', 'fr', {}, "Language 'fr' is not available"],
     ['Outbound number', '+1 205 555 0000', {}, 'outbound_number is not available'],
   ] as const)('puts the server answer under %s (%s)', async (label, value, options, message) => {
-    const { user } = renderDesk(server, '/calls/new/outbound', { actingAgent: ADMIN });
+    const { user } = await renderDesk(server, '/calls/new/outbound', { actingAgent: ADMIN });
     const field = await screen.findByLabelText(label);
     if (label === 'Agent email') await user.clear(field);
     await user.type(field, value);
@@ -123,7 +123,7 @@ describe('Outbound', () => {
     ['allen@somedomain.com', 'Agent is not available to take this call'],
     ['trainee@somedomain.com', 'Agent does not have access to make calls'],
   ])('shows an error that belongs to no field above the form (%s)', async (agent, message) => {
-    const { user } = renderDesk(server, '/calls/new/outbound', { actingAgent: agent });
+    const { user } = await renderDesk(server, '/calls/new/outbound', { actingAgent: agent });
     await user.type(await screen.findByLabelText('End user number'), '+12051234567');
     await user.click(screen.getByRole('button', { name: 'Create call' }));
     const alert = await screen.findByRole('alert');
@@ -131,26 +131,26 @@ describe('Outbound', () => {
   });
 
   it('202: lets the agent choose an outbound number and sends again with it', async () => {
-    const { user, desk } = renderDesk(server, '/calls/new/outbound', {
+    const { user, desk } = await renderDesk(server, '/calls/new/outbound', {
       actingAgent: 'agent@somedomain.com',
     });
     await user.type(await screen.findByLabelText('End user number'), '+12051234567');
     await user.click(screen.getByRole('button', { name: 'Create call' }));
     const dialog = await screen.findByRole('dialog', { name: 'Choose an outbound number' });
     expect(within(dialog).getByText('Need to choose an outbound number')).toBeTruthy();
-    await user.click(within(dialog).getByRole('button', { name: /\+1 760-410-8538/ }));
+    await user.click(within(dialog).getByRole('button', { name: /\+1 760 410 8538/ }));
     const id = await createAndExpectDetail(desk);
     expect((await server.client.getCall(id)).outbound_number).toBe('+1 760-410-8538');
   });
 
   it("202: lets the agent choose one of the ticket's numbers", async () => {
-    const { user, desk } = renderDesk(server, '/calls/new/outbound?ticket_id=80021', {
+    const { user, desk } = await renderDesk(server, '/calls/new/outbound?ticket_id=80021', {
       actingAgent: ADMIN,
     });
     await screen.findByLabelText('Ticket ID');
     await user.click(screen.getByRole('button', { name: 'Create call' }));
-    const dialog = await screen.findByRole('dialog', { name: "Choose the customer's number" });
-    await user.click(within(dialog).getByRole('button', { name: /\+1 205-555-0199/ }));
+    const dialog = await screen.findByRole('dialog', { name: 'Choose the customer’s number' });
+    await user.click(within(dialog).getByRole('button', { name: /\+1 205 555 0199/ }));
     const id = await createAndExpectDetail(desk);
     const call = await server.client.getCall(id);
     expect(call.out_ticket_id).toBe('80021');
@@ -158,14 +158,14 @@ describe('Outbound', () => {
   });
 
   it('keeps a draft across a reload, and through a network error', async () => {
-    const first = renderDesk(server, '/calls/new/outbound', { actingAgent: ADMIN });
+    const first = await renderDesk(server, '/calls/new/outbound', { actingAgent: ADMIN });
     const typed = (await screen.findByLabelText('End user number')) as HTMLInputElement;
     await first.user.type(typed, '+12051234567');
     await first.user.type(screen.getByLabelText('Ticket ID'), 'abc');
     await waitFor(() => expect(typed.value).toBe('+1 205 123 4567'));
     first.unmount();
     // A desk whose server is gone: the submit fails, nothing typed is lost.
-    const offline = renderDesk(
+    const offline = await renderDesk(
       { ...server, baseUrl: 'http://127.0.0.1:9' },
       '/calls/new/outbound',
       { actingAgent: ADMIN },
@@ -178,8 +178,29 @@ describe('Outbound', () => {
     expect(number.value).toBe('+1 205 123 4567');
   });
 
+  it('says when a draft comes back, and Clear starts again from the acting agent', async () => {
+    const first = await renderDesk(server, '/calls/new/outbound', { actingAgent: ADMIN });
+    // A fresh form says nothing.
+    expect(screen.queryByText(/earlier try is back/)).toBeNull();
+    await first.user.type(await screen.findByLabelText('End user number'), '+12051234567');
+    await first.user.type(screen.getByLabelText('Ticket ID'), '71450');
+    first.unmount();
+    const again = await renderDesk(server, '/calls/new/outbound', { actingAgent: ADMIN });
+    expect(screen.getByText(/What you typed in an earlier try is back/)).toBeTruthy();
+    await again.user.click(screen.getByRole('button', { name: 'Clear' }));
+    expect(screen.queryByText(/earlier try is back/)).toBeNull();
+    expect((screen.getByLabelText('End user number') as HTMLInputElement).value).toBe('');
+    expect((screen.getByLabelText('Ticket ID') as HTMLInputElement).value).toBe('');
+    expect((screen.getByLabelText('Agent email') as HTMLInputElement).value).toBe(ADMIN);
+    again.unmount();
+    // Cleared is cleared: the next visit starts fresh, and says nothing.
+    await renderDesk(server, '/calls/new/outbound', { actingAgent: ADMIN });
+    expect(((await screen.findByLabelText('End user number')) as HTMLInputElement).value).toBe('');
+    expect(screen.queryByText(/earlier try is back/)).toBeNull();
+  });
+
   it('sends one request however often Create call is pressed', async () => {
-    const { user, desk } = renderDesk(server, '/calls/new/outbound', { actingAgent: ADMIN });
+    const { user, desk } = await renderDesk(server, '/calls/new/outbound', { actingAgent: ADMIN });
     await user.type(await screen.findByLabelText('End user number'), '+12051234567');
     const button = screen.getByRole('button', { name: 'Create call' });
     fireEvent.submit(button.closest('form')!);
@@ -192,7 +213,7 @@ describe('Outbound', () => {
 
 describe('Inbound', () => {
   it('creates a queued call on an open IVR or mobile menu', async () => {
-    const { user, desk } = renderDesk(server, '/calls/new/inbound');
+    const { user, desk } = await renderDesk(server, '/calls/new/inbound');
     expect(await screen.findByRole('tab', { name: 'Inbound', selected: true })).toBeTruthy();
     await user.click(await screen.findByRole('combobox', { name: /^Menu/ }));
     // Only IVR and mobile menus; closed ones are listed, disabled, with the reason.
@@ -212,7 +233,7 @@ describe('Inbound', () => {
   });
 
   it('checks the menu and the number on the client', async () => {
-    const { user } = renderDesk(server, '/calls/new/inbound');
+    const { user } = await renderDesk(server, '/calls/new/inbound');
     await user.click(await screen.findByRole('button', { name: 'Create call' }));
     await waitFor(() => expect(screen.getByText('menu_id is required')).toBeTruthy());
     await user.type(screen.getByLabelText('End user number'), '+1 999-657-12');
@@ -234,7 +255,7 @@ describe('Inbound', () => {
   ])(
     'puts the server answer under Menu when the menu changed meanwhile (%o)',
     async (patch, message) => {
-      const { user } = renderDesk(server, '/calls/new/inbound');
+      const { user } = await renderDesk(server, '/calls/new/inbound');
       await pickMenu(user, /Main Line/);
       await server.client.emulator.updateMenu(7, patch);
       await user.type(screen.getByLabelText('End user number'), '+12051234567');
@@ -242,14 +263,19 @@ describe('Inbound', () => {
       await waitFor(() => expect(screen.getByText(message)).toBeTruthy());
       const menu = screen.getByRole('combobox', { name: /^Menu/ });
       const described = document.getElementById(menu.getAttribute('aria-describedby') ?? '');
-      expect(described?.textContent).toBe(message);
+      // The agent's words first, the server's exact text on the line under them.
+      expect(described?.textContent?.endsWith(`The server said: ${message}`)).toBe(true);
+      expect(described?.textContent?.startsWith(message)).toBe(false);
+      expect(described?.querySelector('[data-raw-api-text] [lang="en"]')?.textContent).toBe(
+        message,
+      );
     },
   );
 });
 
 describe('Scheduled', () => {
   it('creates a scheduled call and says what time it is for the customer', async () => {
-    const { user, desk } = renderDesk(server, '/calls/new/scheduled');
+    const { user, desk } = await renderDesk(server, '/calls/new/scheduled');
     await pickMenu(user, /^Lock Star(?!\s*›)/);
     await user.type(screen.getByLabelText('End user number'), '+82-10-6861-2345');
     const at = new Date(Date.now() + 2 * 24 * 3600_000);
@@ -270,7 +296,7 @@ describe('Scheduled', () => {
   });
 
   it('refuses the past, and shows the inputs a scheduled call takes', async () => {
-    const { user } = renderDesk(server, '/calls/new/scheduled');
+    const { user } = await renderDesk(server, '/calls/new/scheduled');
     for (const label of [
       'End user number',
       'Ticket ID',
@@ -292,7 +318,7 @@ describe('Scheduled', () => {
   });
 
   it('puts "call_id 9999 is not found" under Parent call ID', async () => {
-    const { user } = renderDesk(server, '/calls/new/scheduled');
+    const { user } = await renderDesk(server, '/calls/new/scheduled');
     await user.type(await screen.findByLabelText('Parent call ID'), '9999');
     await user.type(screen.getByLabelText('End user number'), '+12051234567');
     fireEvent.change(screen.getByLabelText('Scheduled at'), {
@@ -303,7 +329,7 @@ describe('Scheduled', () => {
   });
 
   it('puts "Only mobile and web menu IDs are permitted" under Menu', async () => {
-    const { user } = renderDesk(server, '/calls/new/scheduled');
+    const { user } = await renderDesk(server, '/calls/new/scheduled');
     await pickMenu(user, /Web Support/);
     await server.client.emulator.updateMenu(12, { menu_type: 'ivr_menu' });
     await user.type(screen.getByLabelText('End user number'), '+12051234567');
