@@ -84,7 +84,11 @@ test('open_call, set_agent and flags: the host drives the desk and hears what th
   await waitForMessage(page, 'ready');
 
   await sendToDesk(page, 'set_agent', { agent_email: 'agent@somedomain.com' });
-  await expect(desk(page).getByRole('combobox', { name: 'Acting agent' })).toHaveText(/Avery/);
+  // In a narrow frame the agent's settings fold behind one button.
+  await desk(page).getByRole('button', { name: 'Settings' }).click();
+  await expect(desk(page).getByRole('combobox', { name: 'Acting agent' })).toHaveValue(
+    'agent@somedomain.com',
+  );
 
   await sendToDesk(page, 'open_call', { id });
   await expect(desk(page).getByRole('heading', { level: 1, name: `Call ${id}` })).toBeVisible();
@@ -122,8 +126,9 @@ test('a dial the desk cannot place is answered with error, and shown to the agen
   });
   const error = await waitForMessage(page, 'error', { request_type: 'dial' });
   expect(error.payload.message).toBe('Agent is not available to take this call');
+  // The agent reads it in the desk's words; the API's own text is under them, as sent.
   await expect(desk(page).getByRole('alert')).toHaveText(
-    'Agent is not available to take this call',
+    'This agent is not available right now. Set them available, or choose another agent. The server said: Agent is not available to take this call',
   );
 
   // Refused before it leaves the desk (the form's own check, in the same words): the same.
@@ -131,7 +136,9 @@ test('a dial the desk cannot place is answered with error, and shown to the agen
   await waitForMessage(page, 'error', { message: 'ticket_id or end_user_number required' });
   await expect(
     desk(page).getByRole('textbox', { name: 'End user number' }),
-  ).toHaveAccessibleDescription('ticket_id or end_user_number required');
+  ).toHaveAccessibleDescription(
+    'Enter the customer’s number, or a ticket ID to call its contact. The server said: ticket_id or end_user_number required',
+  );
   expect(await emulator.listCalls()).toEqual([]);
 });
 

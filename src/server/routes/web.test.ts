@@ -153,7 +153,6 @@ describe('one list for framing and for messages (the real server)', () => {
     expect(response.status).toBe(404);
     expect(await response.json()).toEqual({ message: 'Resource not found' });
   });
-
 });
 
 describe('EMBED_ALLOWED_ORIGINS', () => {

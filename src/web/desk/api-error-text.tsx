@@ -63,11 +63,11 @@ export function ApiErrorText({ text, suffix }: { text: string; suffix?: string }
   if (!worded) return <>{raw}</>;
   return (
     <>
-      {intl.formatMessage(worded.descriptor, worded.values)}
+      {intl.formatMessage(worded.descriptor, worded.values)}{' '}
       <Box
         component="span"
         data-raw-api-text=""
-        sx={{ display: 'block', fontSize: '0.85em', opacity: 0.85, mt: 0.25 }}
+        sx={{ display: 'block', fontSize: '0.9em', mt: 0.25 }}
       >
         <FormattedMessage id="apiError.rawLabel" defaultMessage="The server said:" />{' '}
         <Box component="span" lang="en" sx={{ fontFamily: 'monospace' }}>

@@ -240,7 +240,7 @@ export function CallListPage() {
           </time>
         )}
       </TableCell>
-      <TableCell sx={{ whiteSpace: 'nowrap' }}>
+      <TableCell sx={{ ...hideOnXs, whiteSpace: 'nowrap' }}>
         <CallDuration call={call} now={now} />
       </TableCell>
     </TableRow>
@@ -403,7 +403,7 @@ export function CallListPage() {
                     <FormattedMessage id="list.col.changed" defaultMessage="Last change" />,
                   )}
                 </TableCell>
-                <TableCell>
+                <TableCell sx={hideOnXs}>
                   <FormattedMessage id="list.col.duration" defaultMessage="Duration" />
                 </TableCell>
               </TableRow>
