@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config';
-import formatjs from '@formatjs/vite-plugin';
+import formatjs from '@formatjs/unplugin/vite';
 import react from '@vitejs/plugin-react';
 import { compiledCatalogues } from './vite.config.ts';
 

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type Page } from '@playwright/test';
-import { freePort } from './free-port.ts';
+import { signIn } from '../src/server/test/sign-in.ts';
+import { freePort } from '../src/server/test/free-port.ts';
 
 // `npm run bench:desk`: the desk in Chromium, on the production build (run `npx vite build`
 // first) and the real server on a fresh database. Figures, not pass/fail: docs/performance.md
@@ -200,11 +201,27 @@ function weigh(paths: string[]): Weight {
   return { files, js: sum('.js'), css: sum('.css') };
 }
 
+/** The desk's session cookie of the agent the bench acts as (signed in once, over HTTP). */
+let sessionSecret: string | undefined;
+
 async function freshPage(browser: Browser, origin: string): Promise<Page> {
   const context = await browser.newContext({
     baseURL: origin,
     viewport: { width: 1280, height: 900 },
   });
+  if (sessionSecret) {
+    await context.addCookies([
+      {
+        name: '__Host-switchboard-session',
+        value: sessionSecret,
+        domain: new URL(origin).hostname,
+        path: '/',
+        secure: true,
+        httpOnly: true,
+        sameSite: 'Lax',
+      },
+    ]);
+  }
   // tsx (esbuild keepNames) wraps named functions in `__name(...)`: give the page a no-op one,
   // or the functions passed to addInitScript / evaluate throw there.
   await context.addInitScript({ content: 'globalThis.__name = (f) => f;' });
@@ -371,6 +388,9 @@ async function main() {
   const { origin, child, dataDir } = await startServer();
   let browser: Browser | undefined;
   try {
+    // The desk acts only for an agent signed in: the bench's pages carry the agent's session.
+    sessionSecret = (await signIn(origin, AGENT)).secret ?? undefined;
+    if (!sessionSecret) throw new Error(`${AGENT} could not sign in`);
     browser = await chromium.launch({
       executablePath: env.CHROMIUM_PATH ?? '/usr/bin/chromium',
       args: [

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from '@playwright/test';
-import { freePort } from '../bench/free-port.ts';
+import { freePort } from '../src/server/test/free-port.ts';
+import { signIn } from '../src/server/test/sign-in.ts';
 
 // `npm run screenshots`: the main screens of the desk, taken from the real desk (the
 // production build and the real server on a fresh database, calls made through the Call
@@ -109,6 +110,8 @@ async function seed(origin: string): Promise<{ live: number }> {
   return { live: live.id };
 }
 
+let sessionSecret = '';
+
 async function shot(
   browser: Browser,
   origin: string,
@@ -130,9 +133,18 @@ async function shot(
     locale: options.locale ?? 'en-US',
     reducedMotion: 'reduce',
   });
-  await context.addInitScript(() => {
-    localStorage.setItem('switchboard:acting-agent', 'admin@somedomain.com');
-  });
+  // Signed in as the admin (over HTTP, through the emulator's identity provider).
+  await context.addCookies([
+    {
+      name: '__Host-switchboard-session',
+      value: sessionSecret,
+      domain: new URL(origin).hostname,
+      path: '/',
+      secure: true,
+      httpOnly: true,
+      sameSite: 'Lax',
+    },
+  ]);
   const page = await context.newPage();
   await page.goto(options.path);
   await options.ready(page);
@@ -153,6 +165,8 @@ async function main() {
   });
   try {
     const { live } = await seed(server.origin);
+    sessionSecret = (await signIn(server.origin, 'admin@somedomain.com')).secret ?? '';
+    if (!sessionSecret) throw new Error('admin@somedomain.com could not sign in');
     const callReady = async (page: Page) => {
       await page.getByRole('list', { name: /Timeline|Cronología/ }).waitFor();
       await page.getByRole('group', { name: /Simulate events|Simular eventos/ }).waitFor();

@@ -7,6 +7,7 @@ import type { TenantFixture } from './domain/tenant.ts';
 import { CallStore, type StoredCall } from './store/call-store.ts';
 import { TenantStore, type Tenant } from './store/tenant-store.ts';
 import { RateLimiter } from './http/rate-limit.ts';
+import type { Faults } from './emulator/faults.ts';
 import fixture from './fixtures/fixture-tenant.json' with { type: 'json' };
 
 /** Everything the routes share, built once per app from its configuration. */
@@ -18,6 +19,8 @@ export interface Services {
   limiter: RateLimiter;
   /** The fixture tenant the desk acts for in emulator mode. */
   deskTenant: Tenant;
+  /** Faults set through the control API, by tenant id (until reset). */
+  faults: Map<number, Faults>;
   /** Scheduled calls whose time has come become queued. */
   promoteDueCalls(tenant: Tenant): void;
   /** With autoplay on, calls move on by themselves at a realistic pace. */
@@ -90,6 +93,7 @@ export function createServices(config: ServerConfig): Services {
     calls,
     limiter: new RateLimiter(config.RATE_LIMIT_PER_SECOND),
     deskTenant,
+    faults: new Map(),
     promoteDueCalls,
     autoplayDueCalls,
     close: () => db.close(),

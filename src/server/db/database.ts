@@ -8,16 +8,24 @@ export type Db = Database.Database;
 
 // A plain path, not `new URL(..., import.meta.url)`: bundlers (Vitest's jsdom runs) rewrite
 // the latter into an http URL.
-const migrationsDir = join(import.meta.dirname, 'migrations');
+const emulatorMigrations = join(import.meta.dirname, 'migrations');
+
+export interface DatabaseOptions {
+  /** The file in the data directory (the emulator's by default). */
+  file?: string;
+  /** Where its schema's migrations are, `NNN-name.sql`, applied in order once each. */
+  migrationsDir?: string;
+}
 
 /**
  * Opens (creating if needed) the emulator's database in `dataDir` and brings its schema up
  * to date. WAL with synchronous=NORMAL: a commit survives the process being killed (the WAL
  * is written before the 201 is sent); only a power cut may lose the last transactions.
  */
-export function openDatabase(dataDir: string): Db {
+export function openDatabase(dataDir: string, options: DatabaseOptions = {}): Db {
+  const file = join(dataDir, options.file ?? 'switchboard.sqlite');
   mkdirSync(dataDir, { recursive: true });
-  const db = new Database(join(dataDir, 'switchboard.sqlite'));
+  const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
@@ -26,8 +34,8 @@ export function openDatabase(dataDir: string): Db {
   // mapped into memory keep them off read() and out of SQLite's 2 MB default cache.
   db.pragma('cache_size = -65536');
   db.pragma('mmap_size = 268435456');
-  migrate(db);
-  checkpointInBackground(db, join(dataDir, 'switchboard.sqlite'));
+  migrate(db, options.migrationsDir ?? emulatorMigrations);
+  checkpointInBackground(db, file);
   return db;
 }
 
@@ -79,7 +87,7 @@ function checkpointInBackground(db: Db, file: string): void {
   };
 }
 
-function migrate(db: Db): void {
+function migrate(db: Db, migrationsDir: string): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   const files = readdirSync(migrationsDir)
     .filter((f) => /^\d+-.*\.sql$/.test(f))

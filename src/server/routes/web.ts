@@ -16,7 +16,7 @@ import type { Services } from '../services.ts';
 export const WEB_ROOT = join(process.cwd(), 'dist', 'web');
 
 /** The desk's pages: the SPA's routes (react-router), each answered with index.html. */
-export const DESK_PAGES = ['/', '/calls', '/calls/*', '/embed/*'] as const;
+export const DESK_PAGES = ['/', '/calls', '/calls/*', '/embed/*', '/sign-in'] as const;
 
 export function securityHeaders(frameAncestors: string): Record<string, string> {
   return {

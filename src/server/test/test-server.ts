@@ -68,12 +68,13 @@ export async function startTestServer(overrides: Partial<ServerConfig> = {}): Pr
   const dataDir = overrides.DATA_DIR ?? tempDataDir();
   const config = configDefaults({
     RATE_LIMIT_PER_SECOND: 0,
+    UPSTREAM_BUDGET_PER_SECOND: 0,
     ...overrides,
     DATA_DIR: dataDir,
-    PORT: 0,
   });
   const app = await buildApp({ config });
-  await app.listen({ port: 0, host: '127.0.0.1' });
+  // Port 0 (the OS chooses) unless the test reserved one (freePort) for a peer to know first.
+  await app.listen({ port: overrides.PORT ?? 0, host: '127.0.0.1' });
   const address = app.server.address();
   if (!address || typeof address === 'string') throw new Error('no port');
   const baseUrl = `http://127.0.0.1:${address.port}`;

@@ -7,11 +7,7 @@ import { useIntl } from 'react-intl';
 import { createBrowserRouter, createMemoryRouter, RouterProvider } from 'react-router';
 import type { CallApiClient } from '../../contract/client.ts';
 import { CallApiClientProvider, createDeskApiClient } from '../desk/api-client.tsx';
-import {
-  createCurrentAgentStore,
-  CurrentAgentProvider,
-  type CurrentAgentStore,
-} from '../desk/current-agent.tsx';
+import { createDeskAuth, DeskAuthProvider, type DeskAuth } from '../desk/auth.tsx';
 import { dialPath, type DeskController } from '../desk/desk-controller.ts';
 import { PagePreloadProvider } from '../desk/page-preload.tsx';
 import { createDeskEvents, DeskEventsProvider, type DeskEvents } from '../desk/desk-events.tsx';
@@ -25,7 +21,7 @@ import { deskTheme } from './theme.ts';
 
 // Everything one running desk is made of, created together and handed out, so that the
 // entry point, the tests and the embedding bridge (postMessage from a CRM host) all drive
-// the same objects: dial a number, open a call, set the acting agent. This is the root:
+// the same objects: dial a number, open a call. This is the root:
 // it composes the kit (desk/), the features and the routes, and nothing imports it but
 // the entry point and the tests that render the whole desk.
 
@@ -35,7 +31,8 @@ export interface Desk {
   client: CallApiClient;
   queryClient: QueryClient;
   router: DeskRouter;
-  agent: CurrentAgentStore;
+  /** Sign-in and sign-out, and the session's token where a frame holds it in memory. */
+  auth: DeskAuth;
   controller: DeskController;
   /** What happened at the desk (calls created, flags changed), for the bridge and other tabs. */
   events: DeskEvents;
@@ -49,22 +46,27 @@ export interface DeskOptions {
   fetch?: typeof fetch;
   /** In-memory history starting at these paths (tests); browser history otherwise. */
   initialEntries?: string[];
-  actingAgent?: string;
+  /** A session token to start with (tests sign in over HTTP and hand it over). */
+  sessionToken?: string;
   /** The language to start in; the stored choice or the browser's otherwise. */
   locale?: DeskLocale;
 }
 
 export function createDesk(options: DeskOptions = {}): Desk {
-  const client = createDeskApiClient(options.apiBaseUrl ?? '/desk/api', options.fetch);
+  const apiBaseUrl = options.apiBaseUrl ?? '/desk/api';
+  const auth = createDeskAuth({
+    apiBaseUrl,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.sessionToken ? { token: options.sessionToken } : {}),
+  });
+  const client = createDeskApiClient(apiBaseUrl, auth.fetch);
   const queryClient = createDeskQueryClient();
-  const agent = createCurrentAgentStore(options.actingAgent);
   const router = options.initialEntries
     ? createMemoryRouter(deskRoutes, { initialEntries: options.initialEntries })
     : createBrowserRouter(deskRoutes);
   let dials = 0;
   const controller: DeskController = {
     async dial(request) {
-      if (request.agent_email) agent.set(request.agent_email);
       // `dial` marks a new request: the form starts again from it, even when it is open already.
       const path = dialPath(request);
       await router.navigate(`${path}${path.includes('?') ? '&' : '?'}dial=${++dials}`);
@@ -72,14 +74,11 @@ export function createDesk(options: DeskOptions = {}): Desk {
     async openCall(id) {
       await router.navigate(`/calls/${id}`);
     },
-    setAgent(email) {
-      agent.set(email);
-    },
   };
   const locale = options.locale ?? initialLocale();
   // Its catalogue is asked for now, with the page's code, not once the tree renders.
   void loadCatalogue(locale);
-  return { client, queryClient, router, agent, controller, events: createDeskEvents(), locale };
+  return { client, queryClient, router, auth, controller, events: createDeskEvents(), locale };
 }
 
 /**
@@ -113,7 +112,7 @@ export function DeskApp({ desk }: { desk: Desk }) {
           >
             <CallApiClientProvider client={desk.client}>
               <QueryClientProvider client={desk.queryClient}>
-                <CurrentAgentProvider store={desk.agent}>
+                <DeskAuthProvider auth={desk.auth}>
                   <DeskEventsProvider events={desk.events}>
                     <NotificationsProvider>
                       <PagePreloadProvider preload={preloadPage}>
@@ -121,7 +120,7 @@ export function DeskApp({ desk }: { desk: Desk }) {
                       </PagePreloadProvider>
                     </NotificationsProvider>
                   </DeskEventsProvider>
-                </CurrentAgentProvider>
+                </DeskAuthProvider>
               </QueryClientProvider>
             </CallApiClientProvider>
           </DeskErrorBoundary>

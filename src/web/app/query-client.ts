@@ -1,4 +1,4 @@
-import { QueryClient } from '@tanstack/react-query';
+import { MutationCache, QueryCache, QueryClient } from '@tanstack/react-query';
 import { isCallApiError } from '../lib/api-error.ts';
 
 /** A 4xx other than 408/429 says the request itself is wrong: asking again will not help. */
@@ -9,7 +9,16 @@ export function isRetryable(error: unknown): boolean {
 }
 
 export function createDeskQueryClient(): QueryClient {
-  return new QueryClient({
+  // A 401 anywhere means the session has ended (expired, signed out in another tab, the
+  // agent removed): the session is read again, and the shell then asks to sign in.
+  const onError = (error: unknown) => {
+    if (isCallApiError(error) && error.status === 401) {
+      void queryClient.invalidateQueries({ queryKey: ['session'] });
+    }
+  };
+  const queryClient: QueryClient = new QueryClient({
+    queryCache: new QueryCache({ onError }),
+    mutationCache: new MutationCache({ onError }),
     defaultOptions: {
       queries: {
         retry: (failureCount, error) => failureCount < 2 && isRetryable(error),
@@ -19,4 +28,5 @@ export function createDeskQueryClient(): QueryClient {
       mutations: { retry: false },
     },
   });
+  return queryClient;
 }

@@ -1,5 +1,6 @@
 import { defineMessages, type MessageDescriptor } from 'react-intl';
 import { API_ERRORS, type ApiErrorKey } from '../../contract/api-errors.ts';
+import { DESK_ERRORS } from '../../contract/desk.ts';
 import { valueMessages } from '../lib/message-table.ts';
 
 // The Call API's error texts in the agent's words: what happened and what to do. One entry
@@ -181,6 +182,63 @@ const words = defineMessages({
 // Every text of the contract's table has its words: the compiler says which one does not.
 const _everyText: Record<ApiErrorKey, MessageDescriptor> = words;
 
+/** The desk's own server's refusals (src/contract/desk.ts). */
+const deskWords = defineMessages({
+  signInRequired: { id: 'deskError.signInRequired', defaultMessage: 'Sign in to go on.' },
+  deskHeaderRequired: {
+    id: 'deskError.deskHeaderRequired',
+    defaultMessage: 'This address is for the Switchboard desk only.',
+  },
+  crossSite: {
+    id: 'deskError.crossSite',
+    defaultMessage: 'Another site tried to use the desk: refused. Reload the desk.',
+  },
+  pathNotWellFormed: {
+    id: 'deskError.pathNotWellFormed',
+    defaultMessage: 'The desk asked for an address that cannot be right. Reload the desk.',
+  },
+  notYourCall: {
+    id: 'deskError.notYourCall',
+    defaultMessage: 'You can place calls only as yourself: leave your own email as the agent.',
+  },
+  notYourAgent: {
+    id: 'deskError.notYourAgent',
+    defaultMessage: 'The desk acts only as you, the agent signed in.',
+  },
+  tenantUnreachable: {
+    id: 'deskError.tenantUnreachable',
+    defaultMessage: 'The contact center cannot be reached just now. Try again in a moment.',
+  },
+  tenantTimeout: {
+    id: 'deskError.tenantTimeout',
+    defaultMessage: 'The contact center did not answer in time. Try again in a moment.',
+  },
+  tenantRefusedToken: {
+    id: 'deskError.tenantRefusedToken',
+    defaultMessage:
+      'The desk’s server cannot sign in to the contact center (its token was refused). Tell your administrator.',
+  },
+  tenantBusy: {
+    id: 'deskError.tenantBusy',
+    defaultMessage: 'The desk is sending the contact center all it allows. Try again shortly.',
+  },
+  outcomeUnknown: {
+    id: 'deskError.outcomeUnknown',
+    defaultMessage:
+      'The contact center did not answer in time: the call may have been placed. The desk is checking; do not place it again yet.',
+  },
+  outcomePending: {
+    id: 'deskError.outcomePending',
+    defaultMessage:
+      'Your last call may have been placed: wait until the desk has checked before you try again.',
+  },
+  handoffInvalid: {
+    id: 'deskError.handoffInvalid',
+    defaultMessage: 'This sign-in has expired. Sign in again.',
+  },
+});
+const _everyDeskText: Record<keyof typeof DESK_ERRORS, MessageDescriptor> = deskWords;
+
 const templatedWords = valueMessages(
   defineMessages({
     languageNotFound: {
@@ -219,12 +277,14 @@ export interface WordedError {
   values?: Record<string, string>;
 }
 
-const byText = new Map<string, WordedError>(
-  (Object.keys(API_ERRORS) as ApiErrorKey[]).map((key) => [
-    API_ERRORS[key].message,
-    { descriptor: words[key] },
-  ]),
-);
+const byText = new Map<string, WordedError>([
+  ...(Object.keys(API_ERRORS) as ApiErrorKey[]).map(
+    (key) => [API_ERRORS[key].message, { descriptor: words[key] }] as const,
+  ),
+  ...(Object.keys(DESK_ERRORS) as Array<keyof typeof DESK_ERRORS>).map(
+    (key) => [DESK_ERRORS[key], { descriptor: deskWords[key] }] as const,
+  ),
+]);
 
 const templated: ReadonlyArray<{
   pattern: RegExp;

@@ -16,7 +16,6 @@ export interface DeskController {
   /** Opens the outbound form prefilled with the request (and places the call if asked). */
   dial(request: DialRequest): Promise<void>;
   openCall(id: number): Promise<void>;
-  setAgent(email: string): void;
 }
 
 /** The outbound form's address for a dial request. */

@@ -248,12 +248,12 @@ export function createBridgeConnection(options: BridgeConnectionOptions): Bridge
   win.addEventListener('message', onMessage);
   if (frame.framed) {
     void queryClient
-      .fetchQuery(sessionQueries.session(client))
+      .fetchQuery(sessionQueries.embed(client))
       .then(
-        (session) => {
+        (settings) => {
           if (stopped) return;
-          rules = parseAllowList(session.embed_allowed_origins).rules;
-          setState({ allowedOrigins: session.embed_allowed_origins });
+          rules = parseAllowList(settings.embed_allowed_origins).rules;
+          setState({ allowedOrigins: settings.embed_allowed_origins });
           const hint = frame.parentOrigin;
           if (hint !== null && isOriginAllowed(rules, hint, frame.ownOrigin)) {
             connect(hint);

@@ -59,6 +59,20 @@ export function startDeskReports(options: DeskReportsOptions): () => void {
         return;
       case 'call.changed':
         return; // its status, if it changed, arrives through the open call's data
+      case 'session.started':
+        post({
+          protocol: EMBED_PROTOCOL,
+          type: 'session.started',
+          payload: { agent_email: event.agent_email, agent_name: event.agent_name },
+        });
+        return;
+      case 'session.ended':
+        post({
+          protocol: EMBED_PROTOCOL,
+          type: 'session.ended',
+          payload: { reason: event.reason },
+        });
+        return;
     }
   }
 

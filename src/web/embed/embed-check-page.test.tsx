@@ -19,13 +19,16 @@ const CRM = 'http://localhost:4188';
 
 function renderPage(state: BridgeState | null, allowed: string[] = [CRM]) {
   const client = {
-    session: async () => ({
-      mode: 'emulator',
-      tenant: 'somedomain',
+    embedSettings: async () => ({
       embed_protocol: EMBED_PROTOCOL,
       embed_allowed_origins: allowed,
-      autoplay: false,
     }),
+    session: async () => {
+      throw Object.assign(new Error('Sign in to use the desk'), {
+        name: 'CallApiError',
+        status: 401,
+      });
+    },
   } as unknown as CallApiClient;
   const handle: EmbedHandle | null = state && {
     getState: () => state,

@@ -278,6 +278,7 @@ function LogItem({ entry }: { entry: BridgeLogEntry }) {
 export function EmbedCheckPage() {
   const client = useCallApiClient();
   const intl = useIntl();
+  const settings = useQuery(sessionQueries.embed(client));
   const session = useQuery(sessionQueries.session(client));
   const bridge = useEmbedState();
   const title = intl.formatMessage({ id: 'check.title', defaultMessage: 'Embedding check' });
@@ -294,7 +295,8 @@ export function EmbedCheckPage() {
     };
   }, [framed]);
 
-  const allowedOrigins = session.data?.embed_allowed_origins ?? bridge?.allowedOrigins ?? undefined;
+  const allowedOrigins =
+    settings.data?.embed_allowed_origins ?? bridge?.allowedOrigins ?? undefined;
   const received = bridge?.log.filter((e) => e.direction === 'in') ?? [];
   const log = [...(bridge?.log ?? [])].reverse();
 
@@ -317,7 +319,7 @@ export function EmbedCheckPage() {
       <OriginVerdict
         bridge={bridge}
         allowedOrigins={allowedOrigins}
-        sessionFailed={session.isError}
+        sessionFailed={settings.isError}
       />
       <Section title={intl.formatMessage({ id: 'check.frame', defaultMessage: 'This frame' })}>
         <Box component="dl" sx={{ m: 0 }}>
@@ -363,6 +365,23 @@ export function EmbedCheckPage() {
               ? bridgeStatus(intl, bridge.status)
               : intl.formatMessage({ id: 'check.notRunning', defaultMessage: 'Not running.' })}
           </Fact>
+          <Fact label={intl.formatMessage({ id: 'check.session', defaultMessage: 'Session' })}>
+            {session.data
+              ? intl.formatMessage(
+                  {
+                    id: 'check.sessionHeld',
+                    defaultMessage:
+                      '{held, select, token {{email}, held in this frame’s memory: the browser blocks its cookies, so a reload asks to sign in again} frame {{email}, in this frame’s own (partitioned) cookie} other {{email}, in the desk’s cookie}}',
+                  },
+                  {
+                    email: session.data.agent.email,
+                    held: session.data.transport === 'token' ? 'token' : framed ? 'frame' : 'tab',
+                  },
+                )
+              : session.isPending
+                ? intl.formatMessage({ id: 'check.reading', defaultMessage: 'Reading…' })
+                : intl.formatMessage({ id: 'check.notSignedIn', defaultMessage: 'Not signed in' })}
+          </Fact>
           <Fact
             label={intl.formatMessage({
               id: 'check.allowedOrigins',
@@ -377,7 +396,7 @@ export function EmbedCheckPage() {
                   },
                   { origins: allowedOrigins.join(', ') },
                 )
-              : session.isError
+              : settings.isError
                 ? intl.formatMessage({
                     id: 'check.couldNotRead',
                     defaultMessage: 'Could not be read',

@@ -46,25 +46,34 @@ export interface RenderedDesk {
   unmount(): void;
 }
 
-/**
- * Renders the whole desk at `path`. Awaited: a page whose code is still on its way suspends,
- * and React retries it only for a render made inside an awaited act().
- */
+/** Renders the whole desk at `path`, signed in as `agent` (the admin unless said). */
 export async function renderDesk(
-  server: Pick<DeskTestServer, 'baseUrl'>,
+  server: Pick<DeskTestServer, 'baseUrl' | 'sessions'>,
   path: string,
-  options: { actingAgent?: string; locale?: DeskLocale } = {},
+  options: { agent?: string; waitForSession?: boolean; locale?: DeskLocale } = {},
 ): Promise<RenderedDesk> {
+  const agent = options.agent ?? 'admin@somedomain.com';
+  const token = server.sessions[agent];
+  if (!token) throw new Error(`no session for ${agent}`);
   const desk = createDesk({
     apiBaseUrl: `${server.baseUrl}/desk/api`,
     initialEntries: [path],
-    actingAgent: options.actingAgent ?? '',
+    sessionToken: token,
     locale: options.locale ?? 'en',
   });
-  let unmount = () => {};
+  // Awaited, so that what the first render starts (a deferred part of a page, a chunk it
+  // suspends on) is carried out as a browser would, not left queued in act's scope.
+  let unmount!: () => void;
   await act(async () => {
     unmount = render(<DeskApp desk={desk} />).unmount;
   });
+  // As an agent would, start once the desk shows who is signed in (unless the test is about
+  // a desk that cannot know).
+  if (options.waitForSession !== false) {
+    await screen.findByRole('button', {
+      name: options.locale === 'es' ? 'Cerrar sesión' : 'Sign out',
+    });
+  }
   return { desk, user: userEvent.setup(), unmount };
 }
 

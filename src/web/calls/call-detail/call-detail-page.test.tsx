@@ -45,7 +45,7 @@ describe('call detail', () => {
   it('shows the call, and a timeline that follows it through its life', async () => {
     const id = await inboundCall();
     const { user } = await renderDesk(server, `/calls/${id}`, {
-      actingAgent: 'admin@somedomain.com',
+      agent: 'admin@somedomain.com',
     });
     expect(await screen.findByRole('heading', { name: `Call ${id}` })).toBeTruthy();
     expect(screen.getByText('Inbound call')).toBeTruthy();

@@ -115,7 +115,7 @@ function CallDetail({ id }: { id: number }) {
       />
     );
   }
-  const emulator = session.data?.mode === 'emulator';
+  const emulator = session.data?.capabilities.simulate === true;
   const actions =
     call.status === 'scheduled' || emulator ? (
       <Stack spacing={1}>

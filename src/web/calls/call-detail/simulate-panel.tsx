@@ -58,7 +58,7 @@ export function SimulatePanel({ call }: { call: Call }) {
   const client = useCallApiClient();
   const intl = useIntl();
   const words = useCallWords();
-  const { email: actingAgent } = useCurrentAgent();
+  const { email: signedIn } = useCurrentAgent();
   const agents = useQuery(directoryQueries.agents(client));
   const menus = useQuery(directoryQueries.menus(client));
   const send = useSendCallEvent(call.id);
@@ -68,7 +68,7 @@ export function SimulatePanel({ call }: { call: Call }) {
   const [options, setOptions] = useState(false);
   const allowed = allowedEventsFor(call);
   const chosenAgent =
-    agent || actingAgent || agents.data?.find((a) => a.status === 'available')?.email || '';
+    agent || signedIn || agents.data?.find((a) => a.status === 'available')?.email || '';
   const transferTargets = [
     ...(agents.data ?? []).map((a) => ({
       value: `agent:${a.email}`,

@@ -92,7 +92,7 @@ describe('call list', () => {
       type: 'assign',
       agent_email: 'admin@somedomain.com',
     });
-    const { user } = await renderDesk(server, '/calls', { actingAgent: 'admin@somedomain.com' });
+    const { user } = await renderDesk(server, '/calls', { agent: 'admin@somedomain.com' });
     await waitFor(() => expect(rowIds()).toHaveLength(2));
     await user.click(screen.getByRole('button', { name: 'My calls' }));
     await waitFor(() => expect(rowIds()).toEqual([String(mine)]));

@@ -337,10 +337,7 @@ export function CallListPage() {
       </Box>
       {noAgent && (
         <Alert severity="info">
-          <FormattedMessage
-            id="list.noAgent"
-            defaultMessage="Choose who you are (Acting agent, in the bar above) to see your calls."
-          />
+          <FormattedMessage id="list.noAgent" defaultMessage="Sign in to see your calls." />
         </Alert>
       )}
       {unsearchable && (

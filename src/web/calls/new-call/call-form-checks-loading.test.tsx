@@ -45,7 +45,7 @@ describe('Create call before the form checks have loaded', () => {
         ([input, init]) => init?.method === 'POST' && /\/calls$/.test(String(input)),
       ).length;
     const { user, desk } = await renderDesk(server, '/calls/new/outbound', {
-      actingAgent: 'admin@somedomain.com',
+      agent: 'admin@somedomain.com',
     });
     const number = (await screen.findByLabelText('End user number')) as HTMLInputElement;
     const button = screen.getByRole('button', { name: 'Create call' }) as HTMLButtonElement;

@@ -20,6 +20,7 @@ import {
 } from '../../desk/form-fields.tsx';
 import { useDeskFormat } from '../../desk/format.ts';
 import { useCallApiClient } from '../../desk/api-client.tsx';
+import { useCurrentAgent } from '../../desk/current-agent.tsx';
 import { directoryQueries } from '../api/directory-queries.ts';
 import { useCallWords, type CallWords } from '../common/call-words.ts';
 import { parseLocalInput, toLocalInput, type CallFormValues } from './call-form-values.ts';
@@ -45,6 +46,26 @@ function agentTimeZone(): string {
 }
 
 export function AgentEmailField({ control }: FieldProps) {
+  const { mayActForOthers } = useCurrentAgent();
+  return mayActForOthers ? <AgentPicker control={control} /> : <OwnAgentEmail control={control} />;
+}
+
+/** The signed-in agent places the call: shown, not chosen (the server refuses anyone else). */
+function OwnAgentEmail({ control }: FieldProps) {
+  const { field } = useController({ control, name: 'agent_email' });
+  return (
+    <TextField
+      label="Agent email"
+      value={field.value}
+      name={field.name}
+      slotProps={{ input: { readOnly: true }, inputLabel: { shrink: true } }}
+      helperText="You place the call: the agent signed in"
+      fullWidth
+    />
+  );
+}
+
+function AgentPicker({ control }: FieldProps) {
   const client = useCallApiClient();
   const intl = useIntl();
   const agents = useQuery(directoryQueries.agents(client));
@@ -76,7 +97,7 @@ export function AgentEmailField({ control }: FieldProps) {
       inputMode="email"
       helperText={intl.formatMessage({
         id: 'form.agentEmail.hint',
-        defaultMessage: 'The agent who places the call (the acting agent by default)',
+        defaultMessage: 'The agent who places the call (you by default)',
       })}
     />
   );

@@ -60,7 +60,7 @@ export function useNewCallForm(kind: NewCallKind) {
   const navigate = useNavigate();
   const notify = useNotify();
   const events = useDeskEvents();
-  const { email: actingAgent } = useCurrentAgent();
+  const { email: signedIn, mayActForOthers } = useCurrentAgent();
   const [searchParams, setSearchParams] = useSearchParams();
   const intl = useIntl();
 
@@ -68,18 +68,26 @@ export function useNewCallForm(kind: NewCallKind) {
     // A dial from the embedding host is a new call: what an earlier draft held must not mix in.
     const draft = kind === 'outbound' && searchParams.has('dial') ? {} : readDraft(kind);
     const prefill = prefillFromSearch(kind, searchParams);
-    const fresh = () => {
+    // The agent signed in places the call; only a role that may act for others names another.
+    const agentFor = (typed: string | undefined, agent = signedIn) =>
+      agent !== '' && !mayActForOthers ? agent : (typed ?? agent);
+    /** The form as the address and the agent fill it in, with no draft. */
+    const fresh = (agent = signedIn) => {
       const values = { ...emptyCallFormValues(), ...prefill };
-      if (kind === 'outbound') values.agent_email = prefill.agent_email ?? actingAgent;
+      if (kind === 'outbound') values.agent_email = agentFor(prefill.agent_email, agent);
       return values;
     };
     const values: CallFormValues = { ...fresh(), ...draft, ...prefill };
     if (kind === 'outbound')
-      values.agent_email = prefill.agent_email ?? draft.agent_email ?? actingAgent;
+      values.agent_email = agentFor(prefill.agent_email ?? draft.agent_email);
     // What came back from an earlier attempt, beyond what the address or the agent fill in.
+    // (Agent email is the desk's to fill in: the signed-in agent.)
     const restored = (Object.keys(draft) as Array<keyof CallFormValues>).some(
       (key) =>
-        draft[key] !== undefined && draft[key] !== fresh()[key] && prefill[key] === undefined,
+        key !== 'agent_email' &&
+        draft[key] !== undefined &&
+        draft[key] !== fresh()[key] &&
+        prefill[key] === undefined,
     );
     return { values, fresh, restored };
   });
@@ -100,16 +108,18 @@ export function useNewCallForm(kind: NewCallKind) {
     });
   }, [form, kind]);
 
-  // The acting agent fills Agent email, unless the agent typed someone else there.
-  const previousAgent = useRef(actingAgent);
+  // The signed-in agent fills Agent email once the session is known (and on a change of
+  // agent), unless one who may act for others typed someone else there.
+  const previousAgent = useRef(signedIn);
   useEffect(() => {
     const previous = previousAgent.current;
-    previousAgent.current = actingAgent;
-    if (kind !== 'outbound' || previous === actingAgent) return;
+    previousAgent.current = signedIn;
+    // Not known yet (or the server is out of reach): the server decides when the call is sent.
+    if (kind !== 'outbound' || signedIn === '') return;
     const current = form.getValues('agent_email');
-    if (current === '' || current === previous)
-      form.setValue('agent_email', actingAgent, { shouldDirty: true });
-  }, [actingAgent, form, kind]);
+    if (!mayActForOthers ? current !== signedIn : current === '' || current === previous)
+      form.setValue('agent_email', signedIn, { shouldDirty: true });
+  }, [signedIn, mayActForOthers, form, kind]);
 
   const [choice, setChoice] = useState<PendingChoice | null>(null);
   const mutation = useMutation({
@@ -219,7 +229,7 @@ export function useNewCallForm(kind: NewCallKind) {
   /** Drops the restored draft: the form starts again from what the address and the agent say. */
   function discardDraft() {
     clearDraft(kind);
-    form.reset(start.fresh());
+    form.reset(start.fresh(signedIn));
     setRestoredDraft(false);
   }
 
