@@ -128,7 +128,7 @@ async function seedCalls(origin: string, count: number): Promise<number> {
 /**
  * Installed before any of the desk's code runs: records (performance.now(), so from the
  * navigation's start) the first frame in which the new-call form is usable (Create call
- * enabled, Agent email editable) and the first frame with rows in the calls table.
+ * enabled, Agent email there) and the first frame with rows in the calls table.
  */
 function installProbes() {
   const marks: Record<string, number> = {};
@@ -142,13 +142,8 @@ function installProbes() {
         l.textContent?.startsWith('Agent email'),
       );
       const input = label?.htmlFor ? document.getElementById(label.htmlFor) : null;
-      if (
-        button &&
-        !button.disabled &&
-        input instanceof HTMLInputElement &&
-        !input.disabled &&
-        !input.readOnly
-      ) {
+      // (Agent email is the signed-in agent's, read-only unless they may act for others.)
+      if (button && !button.disabled && input instanceof HTMLInputElement && !input.disabled) {
         marks.form = performance.now();
       }
     }
@@ -246,10 +241,11 @@ async function firstLoad(browser: Browser, origin: string) {
     );
     // "Accepts input", checked for real once: Playwright types and reads it back.
     if (i === 0) {
-      const input = page.getByRole('combobox', { name: 'Agent email', exact: true });
-      await input.fill('someone@somedomain.com');
-      if ((await input.inputValue()) !== 'someone@somedomain.com') {
-        throw new Error('the Agent email input did not take input');
+      // (End user number: Agent email is the signed-in agent's, read-only for most agents.)
+      const input = page.getByLabel('End user number');
+      await input.fill('+1 205 555 0100');
+      if ((await input.inputValue()).replace(/\D/g, '') !== '12055550100') {
+        throw new Error('the End user number input did not take input');
       }
       formWeight = weigh(await scriptsBefore(page, form));
     }

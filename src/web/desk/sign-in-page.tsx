@@ -8,7 +8,7 @@ import Typography from '@mui/material/Typography';
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { defineMessages, FormattedMessage, useIntl } from 'react-intl';
-import { SIGN_IN_ERRORS, type SignInError } from '../../contract/desk.ts';
+import type { SignInError } from '../../contract/desk.ts';
 import { useDeskAuth, type SignInOutcome } from './auth.tsx';
 import { useDocumentTitle } from './document-title.ts';
 
@@ -66,8 +66,16 @@ const REASONS = defineMessages({
 // Every reason the server or the popup gives has its words.
 const _everyReason: Record<SignInError | 'popup_blocked' | 'closed' | 'failed', unknown> = REASONS;
 
+/**
+ * A reason the server gives in `/sign-in?error=`. Read from the table above, not from the
+ * contract's list: that module carries zod, which must stay out of every page's first load.
+ */
 function isKnownReason(value: string | null): value is SignInError {
-  return value !== null && (SIGN_IN_ERRORS as readonly string[]).includes(value);
+  return (
+    value !== null &&
+    Object.hasOwn(REASONS, value) &&
+    !['popup_blocked', 'closed', 'failed'].includes(value)
+  );
 }
 
 export interface SignInPageProps {
