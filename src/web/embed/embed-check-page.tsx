@@ -371,7 +371,7 @@ export function EmbedCheckPage() {
                   {
                     id: 'check.sessionHeld',
                     defaultMessage:
-                      '{held, select, token {{email}, held in this frame’s memory: the browser blocks its cookies, so a reload asks to sign in again} frame {{email}, in this frame’s own (partitioned) cookie} other {{email}, in the desk’s cookie}}',
+                      "{held, select, token {{email}, held in this frame's memory: the browser blocks its cookies, so a reload asks to sign in again} frame {{email}, in this frame's own (partitioned) cookie} other {{email}, in the desk’s cookie}}",
                   },
                   {
                     email: session.data.agent.email,
