@@ -1,6 +1,7 @@
 import Alert from '@mui/material/Alert';
 import Chip from '@mui/material/Chip';
 import { useSyncExternalStore } from 'react';
+import { FormattedMessage, useIntl } from 'react-intl';
 import { liveFeedState, onLiveFeedState, type LiveState } from './live-status.ts';
 
 /** How the desk's live feed stands, re-rendering when it changes. */
@@ -17,7 +18,10 @@ export function LiveBanner() {
   if (state !== 'reconnecting') return null;
   return (
     <Alert severity="info" role="status" square sx={{ borderRadius: 0 }}>
-      Reconnecting… Changes may take a few seconds to show until the live connection is back.
+      <FormattedMessage
+        id="live.reconnecting"
+        defaultMessage="Reconnecting… Changes may take a few seconds to show until the live connection is back."
+      />
     </Alert>
   );
 }
@@ -28,6 +32,7 @@ export function LiveBanner() {
  */
 export function LiveIndicator() {
   const state = useLiveFeedState();
+  const intl = useIntl();
   if (state !== 'live') return null;
   return (
     <Chip
@@ -35,8 +40,11 @@ export function LiveIndicator() {
       size="small"
       color="success"
       variant="outlined"
-      label="Up to date"
-      title="Changes show here as they happen"
+      label={intl.formatMessage({ id: 'live.upToDate', defaultMessage: 'Up to date' })}
+      title={intl.formatMessage({
+        id: 'live.upToDate.title',
+        defaultMessage: 'Changes show here as they happen',
+      })}
     />
   );
 }

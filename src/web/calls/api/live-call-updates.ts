@@ -18,23 +18,35 @@ import { directoryQueries } from './directory-queries.ts';
 // where a list page cannot be kept exact from the call alone (a row moved up from the next
 // page), it is marked stale, and read again the next time it is shown.
 
-type ListKey = readonly ['calls', 'list', CallListQuery];
+type ListKey = readonly ['calls', 'list', CallListQuery, (readonly string[] | null)?];
+
+/** A list page's filters and order, as its query key says them. */
+export interface ListShape {
+  query: CallListQuery;
+  /** The statuses it shows (a group of them, or one); none for any status. */
+  statuses?: readonly string[] | null;
+}
 
 const at = (call: Pick<Call, 'updated_at' | 'created_at'>) =>
   Date.parse(call.updated_at ?? call.created_at) || 0;
 
-/** Whether the call passes the filters a changed call can fall in or out of. */
-function matchesStatusAndType(query: CallListQuery, call: Call): boolean {
-  if (query.status && call.status !== query.status) return false;
+/** Whether the call passes the filters a change of a call can take it in or out of. */
+function matchesChangeable({ query, statuses }: ListShape, call: Call): boolean {
+  const allowed = statuses ?? (query.status ? [query.status] : null);
+  if (allowed && !allowed.includes(call.status)) return false;
   if (query.call_type && call.call_type !== query.call_type) return false;
+  if (
+    query.agent_email &&
+    (call.agent_email ?? '').toLowerCase() !== query.agent_email.toLowerCase()
+  )
+    return false;
   return true;
 }
 
-/** Filters on what never changes in a call: it keeps passing them once it did. */
+/** Filters on what never changes in a call (only the server says who passes them). */
 function hasFixedFilters(query: CallListQuery): boolean {
   return Boolean(
     query.end_user_number ||
-    query.agent_email ||
     query['created_at[from]'] ||
     query['created_at[to]'] ||
     query['updated_at[from]'] ||
@@ -42,11 +54,15 @@ function hasFixedFilters(query: CallListQuery): boolean {
   );
 }
 
-/** The desk's lists sort on created_at, newest first, ties by id. */
-function sortsBefore(a: Call, b: Call): boolean {
-  const ta = Date.parse(a.created_at) || 0;
-  const tb = Date.parse(b.created_at) || 0;
-  return ta !== tb ? ta > tb : a.id > b.id;
+/** The page's order (the API's: a column, then the id, the same way). Negative: a first. */
+function comparator(query: CallListQuery): (a: Call, b: Call) => number {
+  const column = query.sort_column ?? 'created_at';
+  const sign = query.sort_direction === 'ASC' ? 1 : -1;
+  return (a, b) => {
+    const x = column === 'id' ? a.id : Date.parse(a[column] ?? '') || 0;
+    const y = column === 'id' ? b.id : Date.parse(b[column] ?? '') || 0;
+    return sign * (x - y) || sign * (a.id - b.id);
+  };
 }
 
 export interface PageUpdate {
@@ -57,59 +73,77 @@ export interface PageUpdate {
 
 /**
  * A list page after a call changed: `known` is the call as the desk last knew it (undefined
- * when it never saw it). Null when the page is not affected.
+ * when it never saw it). Null when the page is not affected. The page keeps its size; what
+ * only the server could settle (a row that would come up from the next page, a call that
+ * may belong to another page) marks it stale rather than guessing.
  */
 export function applyCallToPage(
   page: CallPage,
-  query: CallListQuery,
+  shape: ListShape,
   call: Call,
   known: Call | undefined,
 ): PageUpdate | null {
+  const { query } = shape;
+  const compare = comparator(query);
+  const per = page.perPage || query.per || page.calls.length;
+  const pageNumber = query.page ?? 1;
+  const matches = matchesChangeable(shape, call);
   const index = page.calls.findIndex((c) => c.id === call.id);
-  const matches = matchesStatusAndType(query, call);
+
   if (index >= 0) {
-    const calls = [...page.calls];
-    if (matches) {
-      calls[index] = call;
-      return { page: { ...page, calls }, stale: false };
+    const rest = page.calls.filter((c) => c.id !== call.id);
+    if (!matches) {
+      // It left the filter: a row of the next page would take its place.
+      return { page: { ...page, calls: rest, total: Math.max(0, page.total - 1) }, stale: true };
     }
-    // It left the filter: a row of the next page would take its place.
-    calls.splice(index, 1);
-    return { page: { ...page, calls, total: Math.max(0, page.total - 1) }, stale: true };
+    const position = rest.findIndex((c) => compare(call, c) < 0);
+    const place = position < 0 ? rest.length : position;
+    const calls = [...rest.slice(0, place), call, ...rest.slice(place)];
+    // Its place moved to an edge of the page: it may now belong to the page before or after.
+    const moved =
+      place !== index &&
+      ((place === 0 && pageNumber > 1) || (place === rest.length && page.total > pageNumber * per));
+    return { page: { ...page, calls }, stale: moved };
   }
-  const wasCounted = known === undefined ? undefined : matchesStatusAndType(query, known);
+
+  if (hasFixedFilters(query)) return matches || known ? { page, stale: true } : null;
+  const wasCounted = known === undefined ? undefined : matchesChangeable(shape, known);
   if (!matches) {
     // It left the filter from another page: one fewer, and this page may have shifted.
-    if (wasCounted && !hasFixedFilters(query)) {
-      return { page: { ...page, total: Math.max(0, page.total - 1) }, stale: true };
-    }
-    return null;
+    return wasCounted
+      ? { page: { ...page, total: Math.max(0, page.total - 1) }, stale: true }
+      : null;
   }
-  if (wasCounted) return null; // it changed on another page and stays there
-  // Whether it passes the fixed filters (a number, dates) only the server can say.
-  if (hasFixedFilters(query)) return { page, stale: true };
-  if (
-    (query.sort_column ?? 'created_at') !== 'created_at' ||
-    (query.sort_direction ?? 'DESC') !== 'DESC'
-  ) {
-    return { page, stale: true };
+  if (wasCounted) {
+    // Counted already, somewhere else; a change of the column the page sorts on may bring it here.
+    return query.sort_column === 'updated_at' ? { page, stale: true } : null;
   }
-  // New to this filter (a new call, or one whose status now passes it).
-  const per = page.perPage || query.per || page.calls.length;
-  const position = page.calls.findIndex((c) => sortsBefore(call, c));
-  const total = page.total + 1;
-  // A call never seen may have been counted already; only the server can say for sure.
-  const unsure = known === undefined && Boolean(query.status || query.call_type);
-  if (position === 0 && (query.page ?? 1) > 1) {
+
+  // From here the call passes the filters and was not counted (it just came in), or the
+  // desk never saw it (`known` undefined: a new call, or one it never had on a page).
+  const filtered = Boolean(shape.statuses || query.status || query.call_type || query.agent_email);
+  const position = page.calls.findIndex((c) => compare(call, c) < 0);
+  const newest =
+    (query.sort_column ?? 'created_at') === 'created_at' && query.sort_direction !== 'ASC';
+  if (position === 0 && pageNumber > 1) {
     // It belongs on an earlier page: every row of this one moves down by one.
-    return { page: { ...page, total }, stale: true };
+    return { page: { ...page, total: page.total + (known ? 1 : 0) }, stale: true };
   }
   if (position < 0 && page.calls.length >= per) {
-    return { page: { ...page, total }, stale: unsure }; // on a later page
+    // After this page's rows, on a later one. One more if a filter just took it in; a call
+    // never seen that sorts there on a list of every call was counted already.
+    if (known) return { page: { ...page, total: page.total + 1 }, stale: false };
+    return filtered ? { page, stale: true } : null;
   }
   const calls = [...page.calls];
   calls.splice(position < 0 ? calls.length : position, 0, call);
-  return { page: { ...page, calls: calls.slice(0, per), total }, stale: unsure };
+  // Sure only of a new call at the head of the newest-first list: anything else the desk
+  // never saw may have been counted already.
+  const sure = known !== undefined || (newest && pageNumber === 1 && position === 0);
+  return {
+    page: { ...page, calls: calls.slice(0, per), total: page.total + 1 },
+    stale: !sure,
+  };
 }
 
 export interface LiveCallUpdatesOptions {
@@ -169,8 +203,8 @@ export function startLiveCallUpdates({
       queryKey: callQueries.lists(),
     })) {
       if (!page) continue;
-      const query = (key as ListKey)[2] ?? {};
-      const update = applyCallToPage(page, query, call, before);
+      const [, , query = {}, statuses = null] = key as ListKey;
+      const update = applyCallToPage(page, { query, statuses }, call, before);
       if (!update) continue;
       queryClient.setQueryData(key, update.page);
       if (update.stale) {
