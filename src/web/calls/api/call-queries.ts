@@ -115,4 +115,10 @@ export const callQueries = {
       queryFn: ({ signal }) => client.getCustomerFlags(id, signal),
       staleTime: staleUnlessLive,
     }),
+  /** Flag changes and cancels made through the desk, by agent (the desk server's audit log). */
+  history: (client: CallApiClient, id: number) =>
+    queryOptions({
+      queryKey: [...callQueries.all(), 'history', id] as const,
+      queryFn: ({ signal }) => client.callHistory(id, signal),
+    }),
 };
