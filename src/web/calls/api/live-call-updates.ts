@@ -223,6 +223,12 @@ export function startLiveCallUpdates({
     );
     if (!changed) return;
     queryClient.setQueryData(key, flags);
+    // Who changed them is in the desk server's own History (not the tenant's): read it again
+    // where it is shown.
+    void queryClient.invalidateQueries({
+      queryKey: callQueries.history(client, id).queryKey,
+      exact: true,
+    });
     // The host hears of it as it hears of the desk's own change, for a call the desk shows.
     if (query.getObserversCount() > 0) events.emit({ type: 'customer_flag.changed', id, flags });
   }
