@@ -20,6 +20,9 @@ export default defineConfig({
   use: {
     ...devices['Desktop Chrome'],
     baseURL: DESK_ORIGIN,
+    // As an agent who asked their system for less motion: the desk's transitions end at
+    // once, so what a test reads (and axe scans) is the settled page, not a frame of a fade.
+    reducedMotion: 'reduce',
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
     actionTimeout: 10_000,
