@@ -93,26 +93,43 @@ export async function startTestServer(overrides: Partial<ServerConfig> = {}): Pr
 export interface ServerProcess {
   baseUrl: string;
   child: ChildProcess;
+  /** Everything the process wrote so far, stdout and stderr interleaved. */
+  output(): string;
   /** Resolves when the process has exited. */
   exited: Promise<number | null>;
   kill(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/**
- * The server as its own process (`tsx src/server/main.ts`), for tests that stop it hard
- * and start it again on the same data directory.
- */
-export async function spawnServer(env: Record<string, string>): Promise<ServerProcess> {
-  const port = 20000 + Math.floor(Math.random() * 20000);
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+export interface SpawnOptions {
+  /** What to run: the sources through tsx (default), or a built bundle. */
+  entry?: string;
+  /** How long to wait for it to listen. */
+  timeoutMs?: number;
+}
+
+/** The server process as it is started, before it listens (or after it failed to). */
+export interface StartedProcess {
+  child: ChildProcess;
+  output(): string;
+  exited: Promise<number | null>;
+}
+
+/** Starts `main` with this environment; does not wait for anything. */
+export function startServerProcess(
+  env: Record<string, string>,
+  { entry }: Pick<SpawnOptions, 'entry'> = {},
+): StartedProcess {
+  const args = entry ? ['--enable-source-maps', entry] : ['--import', 'tsx', 'src/server/main.ts'];
+  const child = spawn(process.execPath, args, {
     cwd: process.cwd(),
     env: {
       ...process.env,
       RATE_LIMIT_PER_SECOND: '0',
       LOG_LEVEL: 'warn',
-      ...env,
-      PORT: String(port),
       HOST: '127.0.0.1',
+      ...env,
+      // The OS picks a free port; the server says which in its start-up banner.
+      PORT: '0',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -120,25 +137,42 @@ export async function spawnServer(env: Record<string, string>): Promise<ServerPr
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited: ${output}`);
-    try {
-      const response = await fetch(`${baseUrl}/healthz`);
-      if (response.ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
+  return { child, output: () => output, exited };
+}
+
+/**
+ * The server as its own process (`tsx src/server/main.ts`, or a built bundle), for tests
+ * that stop it hard and start it again on the same data directory. It listens on a port
+ * the OS assigns, read from the banner it prints once it listens.
+ */
+export async function spawnServer(
+  env: Record<string, string>,
+  { entry, timeoutMs = 30_000 }: SpawnOptions = {},
+): Promise<ServerProcess> {
+  const started = startServerProcess(env, { entry });
+  const { child, exited, output } = started;
+  const baseUrl = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      throw new Error(`server did not start: ${output}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+      reject(new Error(`server did not start: ${output()}`));
+    }, timeoutMs);
+    const look = () => {
+      const match = /API:\s+(http:\/\/[^/\s]+)\//.exec(output());
+      if (!match) return;
+      clearTimeout(timer);
+      child.stdout!.off('data', look);
+      resolve(match[1]!);
+    };
+    child.stdout!.on('data', look);
+    void exited.then(() => {
+      clearTimeout(timer);
+      reject(new Error(`server exited: ${output()}`));
+    });
+  });
   return {
     baseUrl,
     child,
+    output,
     exited,
     kill(signal = 'SIGTERM') {
       child.kill(signal);
