@@ -63,10 +63,15 @@ export async function webRoutes(
       prefix: '/',
       wildcard: false,
       index: false,
+      // The build wrote every asset also as .br and .gz: the one the browser accepts is sent
+      // (brotli first), the plain file to a browser that accepts neither.
+      preCompressed: true,
       // Cache-Control is set here, not by `send` (whose header would override ours).
       cacheControl: false,
       setHeaders: (res, path) => {
         for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+        // Which file is sent depends on Accept-Encoding: a cache must keep them apart.
+        res.setHeader('Vary', 'Accept-Encoding');
         // Vite names assets by content hash: they never change under the same name.
         res.setHeader(
           'Cache-Control',
