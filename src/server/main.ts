@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { buildApp } from './app.ts';
 import { parseConfig } from './config.ts';
+import { loggerOptions } from './http/request-log.ts';
 import fixture from './fixtures/fixture-tenant.json' with { type: 'json' };
 
 // Reads the configuration, listens, and shuts down gracefully on SIGTERM / SIGINT.
@@ -15,10 +16,7 @@ async function main() {
   }
   const app = await buildApp({
     config,
-    logger: {
-      level: config.LOG_LEVEL,
-      ...(process.stdout.isTTY ? { transport: { target: 'pino-pretty' } } : {}),
-    },
+    logger: loggerOptions(config),
   });
   await app.listen({ port: config.PORT, host: config.HOST });
   const address = app.server.address();

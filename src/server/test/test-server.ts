@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { createCallApiClient, type CallApiClient } from '../../contract/client.ts';
 import { buildApp } from '../app.ts';
 import { configDefaults, type ServerConfig } from '../config.ts';
+import { loggerOptions } from '../http/request-log.ts';
 import fixture from '../fixtures/fixture-tenant.json' with { type: 'json' };
 
 // The real server for tests: built on a temporary SQLite file, listening on a random
@@ -63,7 +64,15 @@ export async function rawRequest(
   return { status: response.status, headers: response.headers, body: parsed, text };
 }
 
-export async function startTestServer(overrides: Partial<ServerConfig> = {}): Promise<TestServer> {
+export interface TestServerOptions {
+  /** Where the server's log lines go (JSON, one per line); no logging without it. */
+  logStream?: { write(line: string): void };
+}
+
+export async function startTestServer(
+  overrides: Partial<ServerConfig> = {},
+  { logStream }: TestServerOptions = {},
+): Promise<TestServer> {
   const ownDir = overrides.DATA_DIR === undefined;
   const dataDir = overrides.DATA_DIR ?? tempDataDir();
   const config = configDefaults({
@@ -72,7 +81,10 @@ export async function startTestServer(overrides: Partial<ServerConfig> = {}): Pr
     DATA_DIR: dataDir,
     PORT: 0,
   });
-  const app = await buildApp({ config });
+  const app = await buildApp({
+    config,
+    logger: logStream ? { ...loggerOptions(config, {}), stream: logStream } : false,
+  });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   if (!address || typeof address === 'string') throw new Error('no port');
