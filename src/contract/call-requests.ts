@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from './zod.ts';
 import { API_ERRORS } from './api-errors.ts';
 import { MAX_PER_PAGE, RECORDING_PERMISSIONS, parseIsoDateTime } from './calls.ts';
 import { isWellFormedPhone } from './phone.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from './zod.ts';
 
 // The embedding contract: which pages may frame the desk and exchange messages with it,
 // and the versioned postMessage protocol they speak. One allowlist, with the real

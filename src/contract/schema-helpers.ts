@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from './zod.ts';
 
 // Response schemas are tolerant, as the real service asks of its clients: unknown keys are
 // dropped, a missing key reads as null, and an enum value the client does not know is

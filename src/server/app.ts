@@ -6,6 +6,7 @@ import { authenticate } from './http/auth.ts';
 import { HttpError, errorHandler } from './http/errors.ts';
 import { EMPTY_JSON_BODY } from './http/body.ts';
 import { RequestLog } from './http/request-log.ts';
+import { securityHeaders, withSecurityHeaders } from './http/security-headers.ts';
 import type { Tenant } from './store/tenant-store.ts';
 import { callRoutes } from './routes/calls.ts';
 import { customerFlagRoutes } from './routes/customer-flags.ts';
@@ -49,9 +50,12 @@ export async function buildApp({ config, logger = false }: AppOptions): Promise<
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     // A URL that does not decode or is too long is refused before routing: in the API's
     // own error shape too.
-    frameworkErrors: (error, request, reply) => errorHandler(error, request, reply),
+    frameworkErrors: (error, request, reply) =>
+      errorHandler(error, request, withSecurityHeaders(request, reply)),
   });
   app.decorate('services', services);
+  // Before any route: a route may replace these headers with its `helmet` option.
+  await app.register(securityHeaders, { config });
   app.decorateRequest('tenant', null);
   // Only JSON bodies are understood; anything else is a 415. An empty JSON body is kept as
   // a marker: routes that take no body ignore it (clients copied from the seed send the
@@ -114,7 +118,7 @@ export async function buildApp({ config, logger = false }: AppOptions): Promise<
     );
   }
   await app.register(deskRoutes, { prefix: DESK_PREFIX, services, root: app });
-  await app.register(webRoutes, { services });
+  await app.register(webRoutes);
 
   if (!fronting) {
     const stop = startBackgroundWork(services);

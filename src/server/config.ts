@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../contract/zod.ts';
 import { parseAllowList } from '../contract/embed.ts';
 
 // The server's configuration, read from the environment once at start-up. The names are

@@ -5,6 +5,7 @@ import {
   type FastifyServerOptions,
 } from 'fastify';
 import type { ServerConfig } from '../config.ts';
+import { DESK_PREFIX } from '../routes/desk.ts';
 
 // What the server writes about the requests it answers: one line per request, after the
 // answer, in a shape an operator can search (`method`, `url`, `statusCode`, `ms`). Reads
@@ -13,8 +14,6 @@ import type { ServerConfig } from '../config.ts';
 // line when an agent does something, not every two seconds. Phone numbers and secrets
 // never reach the log: URLs are masked here, and pino removes credentials from anything
 // logged under the usual names.
-
-export const DESK_API_PREFIX = '/desk/api';
 
 /** Query parameters whose value is a secret: never logged, not even in part. */
 const SECRET_PARAMS =
@@ -84,7 +83,7 @@ export function requestLogLevel(
   const read = request.method === 'GET' || request.method === 'HEAD';
   if (read && status < 400) {
     const path = request.url.split('?', 1)[0]!;
-    if (path === '/healthz' || path.startsWith(`${DESK_API_PREFIX}/`)) return 'debug';
+    if (path === '/healthz' || path.startsWith(`${DESK_PREFIX}/`)) return 'debug';
   }
   return 'info';
 }

@@ -6,6 +6,7 @@ import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from '
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configDefaults, parseConfig } from '../config.ts';
 import { embedAllowList } from '../http/embed-origins.ts';
+import { securityHeaders } from '../http/security-headers.ts';
 import { startTestServer, type TestServer } from '../test/test-server.ts';
 import { webRoutes } from './web.ts';
 
@@ -45,7 +46,8 @@ describe('the desk pages (a built desk)', () => {
     const config = configDefaults({
       EMBED_ALLOWED_ORIGINS: 'https://acme.my.salesforce.com, *.zendesk.com,http://localhost:*',
     });
-    await app.register(webRoutes, { services: { config }, root });
+    await app.register(securityHeaders, { config });
+    await app.register(webRoutes, { root });
     await app.ready();
   });
   afterAll(async () => {
@@ -125,10 +127,8 @@ describe('the desk pages (a built desk)', () => {
 describe('the desk pages (not built)', () => {
   it('say how to build, with the same headers', async () => {
     const app = Fastify();
-    await app.register(webRoutes, {
-      services: { config: configDefaults() },
-      root: join(tmpdir(), 'switchboard-no-such-build'),
-    });
+    await app.register(securityHeaders, { config: configDefaults() });
+    await app.register(webRoutes, { root: join(tmpdir(), 'switchboard-no-such-build') });
     const response = await app.inject({ url: '/calls' });
     expect(response.statusCode).toBe(200);
     expect(response.body).toContain('npm run build');
