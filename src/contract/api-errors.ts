@@ -95,6 +95,7 @@ export const API_ERRORS = fixed({
   bodyTooLarge: { message: 'Request body is too large', field: null },
   unsupportedMediaType: { message: 'Content-Type must be application/json', field: null },
   tooManyRequests: { message: 'Too many requests', field: null },
+  tooManyFailedLogins: { message: 'Too many failed logins: try again later', field: null },
   internal: { message: 'Internal server error', field: null },
   onlyScheduledCanBeCancelled: { message: 'Only scheduled calls can be cancelled', field: null },
   callIdsRequired: { message: 'call_ids is required', field: null },

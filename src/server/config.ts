@@ -11,6 +11,9 @@ const ConfigSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   DATA_DIR: z.string().min(1).default('./data'),
   RATE_LIMIT_PER_SECOND: z.coerce.number().min(0).default(10),
+  /** Failed logins a minute from one client address, and to one tenant, before a 429; 0 off. */
+  LOGIN_FAILURES_PER_ADDRESS: z.coerce.number().int().min(0).default(10),
+  LOGIN_FAILURES_PER_TENANT: z.coerce.number().int().min(0).default(100),
   EMULATOR_AUTOPLAY: flag.default(false),
   EMBED_ALLOWED_ORIGINS: z.string().default(''),
   /** Extra emulator tenants, `subdomain:token,...`, each seeded from the fixture. */

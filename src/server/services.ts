@@ -6,6 +6,7 @@ import { allowedEvents } from './emulator/lifecycle.ts';
 import type { TenantFixture } from './domain/tenant.ts';
 import { CallStore, type StoredCall } from './store/call-store.ts';
 import { TenantStore, type Tenant } from './store/tenant-store.ts';
+import { LoginThrottle } from './http/login-throttle.ts';
 import { RateLimiter } from './http/rate-limit.ts';
 import fixture from './fixtures/fixture-tenant.json' with { type: 'json' };
 
@@ -16,6 +17,7 @@ export interface Services {
   tenants: TenantStore;
   calls: CallStore;
   limiter: RateLimiter;
+  logins: LoginThrottle;
   /** The fixture tenant the desk acts for in emulator mode. */
   deskTenant: Tenant;
   /** Scheduled calls whose time has come become queued. */
@@ -89,6 +91,10 @@ export function createServices(config: ServerConfig): Services {
     tenants,
     calls,
     limiter: new RateLimiter(config.RATE_LIMIT_PER_SECOND),
+    logins: new LoginThrottle({
+      perAddress: config.LOGIN_FAILURES_PER_ADDRESS,
+      perTenant: config.LOGIN_FAILURES_PER_TENANT,
+    }),
     deskTenant,
     promoteDueCalls,
     autoplayDueCalls,

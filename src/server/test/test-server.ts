@@ -75,8 +75,12 @@ export async function startTestServer(
 ): Promise<TestServer> {
   const ownDir = overrides.DATA_DIR === undefined;
   const dataDir = overrides.DATA_DIR ?? tempDataDir();
+  // Limits off unless a test is about them: files send many requests, and wrong
+  // credentials on purpose, from one address.
   const config = configDefaults({
     RATE_LIMIT_PER_SECOND: 0,
+    LOGIN_FAILURES_PER_ADDRESS: 0,
+    LOGIN_FAILURES_PER_TENANT: 0,
     ...overrides,
     DATA_DIR: dataDir,
     PORT: 0,
@@ -137,6 +141,8 @@ export function startServerProcess(
     env: {
       ...process.env,
       RATE_LIMIT_PER_SECOND: '0',
+      LOGIN_FAILURES_PER_ADDRESS: '0',
+      LOGIN_FAILURES_PER_TENANT: '0',
       LOG_LEVEL: 'warn',
       HOST: '127.0.0.1',
       ...env,
