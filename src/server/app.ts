@@ -7,6 +7,7 @@ import { HttpError, errorHandler } from './http/errors.ts';
 import { EMPTY_JSON_BODY } from './http/body.ts';
 import { RequestLog } from './http/request-log.ts';
 import { securityHeaders, withSecurityHeaders } from './http/security-headers.ts';
+import { httpServerOptions, limitConnections } from './http/server-options.ts';
 import type { Tenant } from './store/tenant-store.ts';
 import { callRoutes } from './routes/calls.ts';
 import { customerFlagRoutes } from './routes/customer-flags.ts';
@@ -39,6 +40,7 @@ export async function buildApp({ config, logger = false }: AppOptions): Promise<
   const services = createServices(config);
   const fronting = Boolean(config.UPSTREAM_URL);
   const app = Fastify({
+    ...httpServerOptions(config),
     logger,
     // One line per request instead of Fastify's two, at a level by what it was.
     logController: new RequestLog(),
@@ -53,6 +55,7 @@ export async function buildApp({ config, logger = false }: AppOptions): Promise<
     frameworkErrors: (error, request, reply) =>
       errorHandler(error, request, withSecurityHeaders(request, reply)),
   });
+  limitConnections(app, config);
   app.decorate('services', services);
   // Before any route: a route may replace these headers with its `helmet` option.
   await app.register(securityHeaders, { config });

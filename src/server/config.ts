@@ -24,6 +24,13 @@ const ConfigSchema = z.object({
   UPSTREAM_URL: z.url().optional(),
   UPSTREAM_SUBDOMAIN: z.string().optional(),
   UPSTREAM_TOKEN: z.string().optional(),
+  /** Slow clients: time to send the headers, the whole request; idle keep-alive and idle answers. */
+  HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).default(72_000),
+  // An open answer (the live feed's heartbeat comes every ~15 s) must not be cut under 60 s.
+  HTTP_IDLE_TIMEOUT_MS: z.coerce.number().int().min(60_000).default(120_000),
+  HTTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).default(20_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -39,6 +46,11 @@ export function parseConfig(env: Record<string, string | undefined>): ServerConf
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const config = result.data;
+  if (config.HTTP_HEADERS_TIMEOUT_MS > config.HTTP_REQUEST_TIMEOUT_MS) {
+    throw new Error(
+      'Invalid configuration:\n  HTTP_HEADERS_TIMEOUT_MS must not be longer than HTTP_REQUEST_TIMEOUT_MS',
+    );
+  }
   const upstream = [config.UPSTREAM_URL, config.UPSTREAM_SUBDOMAIN, config.UPSTREAM_TOKEN];
   if (upstream.some(Boolean) && !upstream.every(Boolean)) {
     throw new Error(
