@@ -68,7 +68,38 @@ export function parseConfig(env: Record<string, string | undefined>): ServerConf
         ' (write https://crm.example.com, *.example.com or http://localhost:*)',
     );
   }
+  extraTenants(config);
   return config;
+}
+
+export interface TenantEntry {
+  subdomain: string;
+  token: string;
+}
+
+/** EMULATOR_EXTRA_TENANTS as entries; throws a readable error for a malformed one. */
+export function extraTenants(config: Pick<ServerConfig, 'EMULATOR_EXTRA_TENANTS'>): TenantEntry[] {
+  const entries: TenantEntry[] = [];
+  for (const entry of config.EMULATOR_EXTRA_TENANTS.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
+    // The token is everything after the first colon (a token may hold colons).
+    const colon = entry.indexOf(':');
+    const subdomain = entry.slice(0, colon).trim();
+    const token = entry.slice(colon + 1).trim();
+    if (colon <= 0 || !subdomain || !token) {
+      throw new Error(
+        `Invalid configuration:\n  EMULATOR_EXTRA_TENANTS: "${entry.split(':')[0]}" is not subdomain:token`,
+      );
+    }
+    if (entries.some((e) => e.subdomain === subdomain)) {
+      throw new Error(
+        `Invalid configuration:\n  EMULATOR_EXTRA_TENANTS: "${subdomain}" is named twice`,
+      );
+    }
+    entries.push({ subdomain, token });
+  }
+  return entries;
 }
 
 export function configDefaults(overrides: Partial<ServerConfig> = {}): ServerConfig {

@@ -1,5 +1,5 @@
 import type { EventType } from '../contract/emulator.ts';
-import type { ServerConfig } from './config.ts';
+import { extraTenants, type ServerConfig } from './config.ts';
 import { openDatabase, type Db } from './db/database.ts';
 import { queueScheduledCall, runAutoplay } from './emulator/autoplay.ts';
 import { allowedEvents } from './emulator/lifecycle.ts';
@@ -38,15 +38,11 @@ export function createServices(config: ServerConfig): Services {
   const calls = new CallStore(db, (stored) => {
     stored.call.allowed_events = allowedEventsOf(stored);
   });
-  tenants.ensure(tenantFixture.subdomain, tenantFixture.api_token);
-  for (const entry of config.EMULATOR_EXTRA_TENANTS.split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)) {
-    const [subdomain, token] = entry.split(':');
-    if (!subdomain || !token)
-      throw new Error(`EMULATOR_EXTRA_TENANTS: "${entry}" is not subdomain:token`);
-    tenants.ensure(subdomain, token);
-  }
+  // The tenants the configuration names now, with the tokens it gives them now.
+  tenants.configure([
+    { subdomain: tenantFixture.subdomain, token: tenantFixture.api_token },
+    ...extraTenants(config).filter((t) => t.subdomain !== tenantFixture.subdomain),
+  ]);
   const deskTenant = tenants.get(config.DESK_TENANT ?? tenantFixture.subdomain);
   if (!deskTenant) throw new Error(`DESK_TENANT: no tenant "${config.DESK_TENANT}"`);
 
