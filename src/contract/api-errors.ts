@@ -97,6 +97,11 @@ export const API_ERRORS = fixed({
   tooManyRequests: { message: 'Too many requests', field: null },
   tooManyFailedLogins: { message: 'Too many failed logins: try again later', field: null },
   internal: { message: 'Internal server error', field: null },
+  storageFull: { message: 'Storage is full: the change was not saved', field: null },
+  storageUnavailable: {
+    message: 'Storage is not available: the change was not saved',
+    field: null,
+  },
   onlyScheduledCanBeCancelled: { message: 'Only scheduled calls can be cancelled', field: null },
   callIdsRequired: { message: 'call_ids is required', field: null },
   callIdsNotWellFormed: { message: 'call_ids is not well formed', field: null },

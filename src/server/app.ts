@@ -18,6 +18,7 @@ import { emulatorRoutes } from './routes/emulator.ts';
 import { webRoutes } from './routes/web.ts';
 import { startBackgroundWork } from './emulator/background.ts';
 import { createServices, type Services } from './services.ts';
+import { healthRoutes } from './db/storage-health.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -76,7 +77,7 @@ export async function buildApp({ config, logger = false }: AppOptions): Promise<
   );
   app.addHook('onClose', async () => services.close());
 
-  app.get('/healthz', async () => ({ status: 'ok' }));
+  healthRoutes(app, services.storage);
 
   // The Call API, the directory and the control API: Basic auth per tenant, then the
   // tenant's rate limit, before the body is even read.

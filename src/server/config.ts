@@ -10,6 +10,8 @@ const ConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATA_DIR: z.string().min(1).default('./data'),
+  /** At most this many megabytes of database (0: as much as the disk holds). */
+  DATA_MAX_MB: z.coerce.number().min(0).default(0),
   RATE_LIMIT_PER_SECOND: z.coerce.number().min(0).default(10),
   /** Failed logins a minute from one client address, and to one tenant, before a 429; 0 off. */
   LOGIN_FAILURES_PER_ADDRESS: z.coerce.number().int().min(0).default(10),

@@ -1,6 +1,7 @@
 import type { EventType } from '../contract/emulator.ts';
 import { extraTenants, type ServerConfig } from './config.ts';
 import { openDatabase, type Db } from './db/database.ts';
+import { StorageHealth, storageProblem } from './db/storage-health.ts';
 import { queueScheduledCall, runAutoplay } from './emulator/autoplay.ts';
 import { allowedEvents } from './emulator/lifecycle.ts';
 import type { TenantFixture } from './domain/tenant.ts';
@@ -14,14 +15,17 @@ import fixture from './fixtures/fixture-tenant.json' with { type: 'json' };
 export interface Services {
   config: ServerConfig;
   db: Db;
+  storage: StorageHealth;
   tenants: TenantStore;
   calls: CallStore;
   limiter: RateLimiter;
   logins: LoginThrottle;
   /** The fixture tenant the desk acts for in emulator mode. */
   deskTenant: Tenant;
-  /** Scheduled calls whose time has come become queued. */
+  /** Scheduled calls whose time has come become queued (a storage failure leaves them be). */
   promoteDueCalls(tenant: Tenant): void;
+  /** The same, for a write that must fail whole when storage fails. */
+  applyDueCalls(tenant: Tenant): void;
   /** With autoplay on, calls move on by themselves at a realistic pace. */
   autoplayDueCalls(tenant: Tenant): void;
   close(): void;
@@ -32,7 +36,8 @@ export function allowedEventsOf(stored: StoredCall): EventType[] {
 }
 
 export function createServices(config: ServerConfig): Services {
-  const db = openDatabase(config.DATA_DIR);
+  const db = openDatabase(config.DATA_DIR, { maxMb: config.DATA_MAX_MB });
+  const storage = new StorageHealth(db, config.DATA_DIR);
   const tenantFixture = fixture as unknown as TenantFixture;
   const tenants = new TenantStore(db, tenantFixture);
   const calls = new CallStore(db, (stored) => {
@@ -47,6 +52,18 @@ export function createServices(config: ServerConfig): Services {
   if (!deskTenant) throw new Error(`DESK_TENANT: no tenant "${config.DESK_TENANT}"`);
 
   function promoteDueCalls(tenant: Tenant): void {
+    try {
+      applyDueCalls(tenant);
+    } catch (error) {
+      // Storage full or failing: the calls stay scheduled until a write can be stored (a
+      // read is still answered; the next request or tick promotes them).
+      const problem = storageProblem(error);
+      if (!problem) throw error;
+      storage.failed(problem);
+    }
+  }
+
+  function applyDueCalls(tenant: Tenant): void {
     const now = tenants.now(tenant).toISOString();
     const due = calls.dueScheduledIds(tenant.id, now);
     if (due.length === 0) return;
@@ -84,6 +101,7 @@ export function createServices(config: ServerConfig): Services {
   return {
     config,
     db,
+    storage,
     tenants,
     calls,
     limiter: new RateLimiter(config.RATE_LIMIT_PER_SECOND),
@@ -93,6 +111,7 @@ export function createServices(config: ServerConfig): Services {
     }),
     deskTenant,
     promoteDueCalls,
+    applyDueCalls,
     autoplayDueCalls,
     close: () => db.close(),
   };

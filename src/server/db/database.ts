@@ -15,10 +15,15 @@ const migrationsDir = join(import.meta.dirname, 'migrations');
  * to date. WAL with synchronous=NORMAL: a commit survives the process being killed (the WAL
  * is written before the 201 is sent); only a power cut may lose the last transactions.
  */
-export function openDatabase(dataDir: string): Db {
+export function openDatabase(dataDir: string, { maxMb = 0 }: { maxMb?: number } = {}): Db {
   mkdirSync(dataDir, { recursive: true });
   const db = new Database(join(dataDir, 'switchboard.sqlite'));
   db.pragma('journal_mode = WAL');
+  if (maxMb > 0) {
+    // A write that would grow the file past the cap fails as on a full disk (SQLITE_FULL).
+    const pageSize = db.pragma('page_size', { simple: true }) as number;
+    db.pragma(`max_page_count = ${Math.max(1, Math.floor((maxMb * 1024 * 1024) / pageSize))}`);
+  }
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');

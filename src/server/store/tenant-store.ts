@@ -127,10 +127,22 @@ export class TenantStore {
     return new Date(Date.now() + tenant.clockOffsetMs);
   }
 
-  setClock(tenant: Tenant, nowMs: number): Date {
-    tenant.clockOffsetMs = nowMs - Date.now();
-    this.statements.saveClock.run(tenant.clockOffsetMs, tenant.id);
-    return this.now(tenant);
+  /**
+   * Sets the tenant's clock and runs `then` (the work the new time brings, in the same
+   * transaction): if anything fails to be stored, the clock is where it was.
+   */
+  setClock<T>(tenant: Tenant, nowMs: number, then: () => T): T {
+    const before = tenant.clockOffsetMs;
+    try {
+      return this.db.transaction(() => {
+        tenant.clockOffsetMs = nowMs - Date.now();
+        this.statements.saveClock.run(tenant.clockOffsetMs, tenant.id);
+        return then();
+      })();
+    } catch (error) {
+      tenant.clockOffsetMs = before;
+      throw error;
+    }
   }
 
   /** Applies a change to the directory and persists it; the change must not throw halfway. */
