@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, unlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 
 export type Db = Database.Database;
@@ -10,15 +10,69 @@ export type Db = Database.Database;
 // the latter into an http URL.
 const migrationsDir = join(import.meta.dirname, 'migrations');
 
+/** DATA_DIR cannot be used: the message says why and which directory (for the operator). */
+export class DataDirError extends Error {
+  override name = 'DataDirError';
+}
+
+const WHY: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'it is on a read-only filesystem',
+  ENOTDIR: 'a part of the path is a file, not a directory',
+  EEXIST: 'it is a file, not a directory',
+  ENOSPC: 'the disk is full',
+  ENAMETOOLONG: 'the path is too long',
+  ELOOP: 'the path loops through symbolic links',
+};
+
+function dataDirError(dataDir: string, what: string, error: unknown): DataDirError {
+  const code = (error as NodeJS.ErrnoException).code ?? '';
+  const why = WHY[code] ?? (error as Error).message;
+  return new DataDirError(
+    `DATA_DIR ${resolve(dataDir)}: ${what}: ${why}${code && WHY[code] ? ` (${code})` : ''}.\n` +
+      'Set DATA_DIR to a directory this user may create and write to.',
+  );
+}
+
+/** The directory exists (or is created) and takes a new file, or a DataDirError says why not. */
+function checkDataDir(dataDir: string): void {
+  try {
+    mkdirSync(dataDir, { recursive: true });
+  } catch (error) {
+    throw dataDirError(dataDir, 'cannot be created', error);
+  }
+  const probe = join(dataDir, `.write-test-${process.pid}`);
+  try {
+    closeSync(openSync(probe, 'wx'));
+    unlinkSync(probe);
+  } catch (error) {
+    throw dataDirError(dataDir, 'cannot be written to', error);
+  }
+}
+
 /**
  * Opens (creating if needed) the emulator's database in `dataDir` and brings its schema up
  * to date. WAL with synchronous=NORMAL: a commit survives the process being killed (the WAL
  * is written before the 201 is sent); only a power cut may lose the last transactions.
  */
 export function openDatabase(dataDir: string, { maxMb = 0 }: { maxMb?: number } = {}): Db {
-  mkdirSync(dataDir, { recursive: true });
-  const db = new Database(join(dataDir, 'switchboard.sqlite'));
-  db.pragma('journal_mode = WAL');
+  checkDataDir(dataDir);
+  let db: Db;
+  try {
+    db = new Database(join(dataDir, 'switchboard.sqlite'));
+  } catch (error) {
+    throw dataDirError(dataDir, 'the database cannot be opened', error);
+  }
+  try {
+    db.pragma('journal_mode = WAL');
+    // The schema is brought up to date now, so a database file that cannot be written is
+    // found at start-up, not by the first write.
+    migrate(db);
+  } catch (error) {
+    db.close();
+    throw dataDirError(dataDir, 'the database cannot be written', error);
+  }
   if (maxMb > 0) {
     // A write that would grow the file past the cap fails as on a full disk (SQLITE_FULL).
     const pageSize = db.pragma('page_size', { simple: true }) as number;
@@ -31,7 +85,6 @@ export function openDatabase(dataDir: string, { maxMb = 0 }: { maxMb?: number } 
   // mapped into memory keep them off read() and out of SQLite's 2 MB default cache.
   db.pragma('cache_size = -65536');
   db.pragma('mmap_size = 268435456');
-  migrate(db);
   checkpointInBackground(db, join(dataDir, 'switchboard.sqlite'));
   return db;
 }
