@@ -7,6 +7,7 @@ import { HttpError, errorHandler } from './http/errors.ts';
 import { EMPTY_JSON_BODY } from './http/body.ts';
 import { RequestLog } from './http/request-log.ts';
 import { securityHeaders, withSecurityHeaders } from './http/security-headers.ts';
+import { httpLayerChecks } from './http/http-layer.ts';
 import { httpServerOptions, limitConnections } from './http/server-options.ts';
 import type { Tenant } from './store/tenant-store.ts';
 import { callRoutes } from './routes/calls.ts';
@@ -49,7 +50,6 @@ export async function buildApp({ config, logger = false }: AppOptions): Promise<
     // `__proto__` and `constructor` keys are dropped when JSON is parsed, never merged.
     onProtoPoisoning: 'remove',
     onConstructorPoisoning: 'remove',
-    return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     // A URL that does not decode or is too long is refused before routing: in the API's
     // own error shape too.
@@ -60,6 +60,7 @@ export async function buildApp({ config, logger = false }: AppOptions): Promise<
   app.decorate('services', services);
   // Before any route: a route may replace these headers with its `helmet` option.
   await app.register(securityHeaders, { config });
+  httpLayerChecks(app);
   app.decorateRequest('tenant', null);
   // Only JSON bodies are understood; anything else is a 415. An empty JSON body is kept as
   // a marker: routes that take no body ignore it (clients copied from the seed send the

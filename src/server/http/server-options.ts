@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ServerOptions } from 'node:http';
 import type { ServerConfig } from '../config.ts';
+import { clientErrorHandler } from './http-layer.ts';
 
 // How long the server waits for a slow client, and how many it keeps at once. A client
 // that drips its request line and headers (or its body) is closed once it is late, however
@@ -17,12 +18,17 @@ export type HttpLimits = Pick<
   | 'HTTP_MAX_CONNECTIONS'
 >;
 
-/** Fastify's options for these limits (spread into the options of `Fastify()`). */
+/**
+ * Fastify's options for these limits and for the HTTP layer's own answers (http-layer.ts),
+ * spread into the options of `Fastify()`.
+ */
 export function httpServerOptions(config: HttpLimits): {
   connectionTimeout: number;
   keepAliveTimeout: number;
   requestTimeout: number;
   http: ServerOptions;
+  clientErrorHandler: typeof clientErrorHandler;
+  return503OnClosing: false;
 } {
   const receiving = Math.min(config.HTTP_HEADERS_TIMEOUT_MS, config.HTTP_REQUEST_TIMEOUT_MS);
   return {
@@ -35,7 +41,12 @@ export function httpServerOptions(config: HttpLimits): {
       // Node looks for late requests this often (30 s by default): a fifth of the
       // shortest limit closes a late client within 20 % of its time.
       connectionsCheckingInterval: Math.max(100, Math.min(30_000, Math.floor(receiving / 5))),
+      // httpLayerChecks() answers a missing Host in the API's shape.
+      requireHostHeader: false,
     },
+    clientErrorHandler,
+    // httpLayerChecks() answers requests that arrive while closing, in the API's shape.
+    return503OnClosing: false,
   };
 }
 
