@@ -4,7 +4,7 @@ import { API_PREFIX, EMULATOR_PREFIX, MANAGER_PREFIX } from '../contract/client.
 import type { ServerConfig } from './config.ts';
 import { authenticate } from './http/auth.ts';
 import { HttpError, errorHandler } from './http/errors.ts';
-import { EMPTY_JSON_BODY } from './http/body.ts';
+import { jsonBodies } from './http/body.ts';
 import { RequestLog } from './http/request-log.ts';
 import { securityHeaders, withSecurityHeaders } from './http/security-headers.ts';
 import { httpLayerChecks } from './http/http-layer.ts';
@@ -62,16 +62,7 @@ export async function buildApp({ config, logger = false }: AppOptions): Promise<
   await app.register(securityHeaders, { config });
   httpLayerChecks(app);
   app.decorateRequest('tenant', null);
-  // Only JSON bodies are understood; anything else is a 415. An empty JSON body is kept as
-  // a marker: routes that take no body ignore it (clients copied from the seed send the
-  // header on every request), routes that need one answer `Malformed JSON body`.
-  app.removeContentTypeParser('text/plain');
-  const parseJson = app.getDefaultJsonParser('remove', 'remove');
-  app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    if (body === '') return done(null, EMPTY_JSON_BODY);
-    return parseJson(request, body as string, done);
-  });
+  jsonBodies(app);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((_request, reply) =>
     reply.code(404).send({ message: API_ERRORS.resourceNotFound.message }),
