@@ -1,18 +1,14 @@
 import { request as httpRequest } from 'node:http';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { fieldForApiError } from '../../contract/api-errors.ts';
 import { control, expectError, inboundBody, outboundBody, type Json } from '../test/api-helpers.ts';
-import { FIXTURE_AUTH, startTestServer, type TestServer } from '../test/test-server.ts';
+import { FIXTURE_AUTH, useTestServer } from '../test/test-server.ts';
 
 // Text is checked where every body is read, for the emulator's API and the desk's API path
 // alike: bytes that are not UTF-8, and strings no field can hold (a lone surrogate, NUL),
 // are refused and nothing is stored.
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(() => server.close());
+const server = useTestServer();
 beforeEach(() => control(server).reset());
 
 /** POSTs raw bytes as application/json (fetch would re-encode a string). */

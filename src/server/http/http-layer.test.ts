@@ -1,7 +1,12 @@
 import { connect } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { inboundBody } from '../test/api-helpers.ts';
-import { FIXTURE_AUTH, startTestServer, type TestServer } from '../test/test-server.ts';
+import {
+  FIXTURE_AUTH,
+  startTestServer,
+  useTestServer,
+  type TestServer,
+} from '../test/test-server.ts';
 
 // What the HTTP layer answers before there is a request to route, over raw TCP (no client
 // library would send these bytes): always the API's {"message"} shape, then the
@@ -64,11 +69,7 @@ function exchange(
   });
 }
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(() => server.close());
+const server = useTestServer();
 
 const GET = (path: string, headers = 'Host: 127.0.0.1\r\n') =>
   `GET ${path} HTTP/1.1\r\n${headers}\r\n`;

@@ -1,6 +1,6 @@
 import { request as httpRequest } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURE_AUTH, startTestServer, type TestServer } from '../test/test-server.ts';
+import { describe, expect, it } from 'vitest';
+import { FIXTURE_AUTH, useTestServer, type TestServer } from '../test/test-server.ts';
 import { LoginThrottle } from './login-throttle.ts';
 
 // Guessing tokens costs time: failed logins are limited by client address and by tenant.
@@ -45,15 +45,11 @@ function get(server: TestServer, from: string, authorization?: string): Promise<
 const statuses = async (answers: Promise<Answer>[]) =>
   (await Promise.all(answers)).map((a) => a.status);
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer({
-    LOGIN_FAILURES_PER_ADDRESS: 5,
-    LOGIN_FAILURES_PER_TENANT: 8,
-    EMULATOR_EXTRA_TENANTS: 'other:other-token',
-  });
+const server = useTestServer({
+  LOGIN_FAILURES_PER_ADDRESS: 5,
+  LOGIN_FAILURES_PER_TENANT: 8,
+  EMULATOR_EXTRA_TENANTS: 'other:other-token',
 });
-afterAll(() => server.close());
 
 describe('failed logins on the Call API', () => {
   it('an address that failed too often is answered 429 with Retry-After, even with the right token', async () => {

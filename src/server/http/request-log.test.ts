@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { configDefaults } from '../config.ts';
 import { inboundBody } from '../test/api-helpers.ts';
-import { FIXTURE_AUTH, startTestServer, type TestServer } from '../test/test-server.ts';
+import { FIXTURE_AUTH, startTestServer, useTestServer } from '../test/test-server.ts';
 import { loggableUrl, loggerOptions } from './request-log.ts';
 
 // What an operator reads: the server's own log lines, captured from a real server's logger
@@ -70,13 +70,8 @@ describe('loggerOptions', () => {
 });
 
 describe('the log of a running server, at info', () => {
-  let server: TestServer;
   const log = capture();
-
-  beforeAll(async () => {
-    server = await startTestServer({ LOG_LEVEL: 'info' }, { logStream: log.stream });
-  });
-  afterAll(() => server.close());
+  const server = useTestServer({ LOG_LEVEL: 'info' }, { logStream: log.stream });
 
   it('an open desk polling and a health check write nothing', async () => {
     log.clear();

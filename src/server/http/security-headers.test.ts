@@ -1,18 +1,13 @@
 import Fastify from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { configDefaults } from '../config.ts';
-import { startTestServer, type TestServer } from '../test/test-server.ts';
+import { useTestServer } from '../test/test-server.ts';
 import { cspDirectives, securityHeaders } from './security-headers.ts';
 
 // The headers every answer of the real server carries, whatever answered it (a route, the
 // static files, a 404, an error), and no caching of what the API says.
 
-let server: TestServer;
-
-beforeAll(async () => {
-  server = await startTestServer({ EMBED_ALLOWED_ORIGINS: 'https://crm.example.com' });
-});
-afterAll(() => server.close());
+const server = useTestServer({ EMBED_ALLOWED_ORIGINS: 'https://crm.example.com' });
 
 /** The CSP as directive → sources. */
 function csp(headers: Headers): Record<string, string[]> {

@@ -1,6 +1,11 @@
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURE_AUTH, startTestServer, type TestServer } from '../test/test-server.ts';
+import {
+  FIXTURE_AUTH,
+  startTestServer,
+  useTestServer,
+  type TestServer,
+} from '../test/test-server.ts';
 
 // Clients that are slow on purpose: they drip their headers or their body a byte at a time
 // to hold connections. The server closes each once it is late, however steadily it drips,
@@ -36,14 +41,10 @@ function drip(server: TestServer, text: string, everyMs = 100): Dripper {
 
 const HEADERS = `GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: ${'a'.repeat(200)}\r\n\r\n`;
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer({
-    HTTP_HEADERS_TIMEOUT_MS: 1_000,
-    HTTP_REQUEST_TIMEOUT_MS: 2_000,
-  });
+const server = useTestServer({
+  HTTP_HEADERS_TIMEOUT_MS: 1_000,
+  HTTP_REQUEST_TIMEOUT_MS: 2_000,
 });
-afterAll(() => server.close());
 
 describe('slow clients', () => {
   it('clients dripping their headers are closed with a 408, and others are served meanwhile', async () => {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configDefaults, parseConfig } from '../config.ts';
 import { embedAllowList } from '../http/embed-origins.ts';
 import { securityHeaders } from '../http/security-headers.ts';
-import { startTestServer, type TestServer } from '../test/test-server.ts';
+import { useTestServer } from '../test/test-server.ts';
 import { webRoutes } from './web.ts';
 
 // The desk's pages and the headers that decide who may frame them: the CSP frame-ancestors
@@ -140,14 +140,8 @@ describe('the desk pages (not built)', () => {
 });
 
 describe('one list for framing and for messages (the real server)', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer({
-      EMBED_ALLOWED_ORIGINS: 'crm.example.com,*.kustomerapp.com:8443,http://localhost:4188',
-    });
-  });
-  afterAll(async () => {
-    await server?.close();
+  const server = useTestServer({
+    EMBED_ALLOWED_ORIGINS: 'crm.example.com,*.kustomerapp.com:8443,http://localhost:4188',
   });
 
   it('the CSP on the desk and the session the desk reads name the same origins', async () => {

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll } from 'vitest';
 import { createCallApiClient, type CallApiClient } from '../../contract/client.ts';
 import { buildApp } from '../app.ts';
 import { configDefaults, type ServerConfig } from '../config.ts';
@@ -103,6 +104,45 @@ export async function startTestServer(
       await app.close();
       if (ownDir) rmSync(dataDir, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * The server of a test file: started before its tests (beforeAll) on a temporary database
+ * and a port the OS assigns, closed after them. Use it inside tests and hooks only.
+ */
+export function useTestServer(
+  overrides: Partial<ServerConfig> = {},
+  options: TestServerOptions = {},
+): TestServer {
+  let current: TestServer | undefined;
+  beforeAll(async () => {
+    current = await startTestServer(overrides, options);
+  });
+  afterAll(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  const started = (): TestServer => {
+    if (!current)
+      throw new Error('the test server is started in beforeAll: use it in a test or hook');
+    return current;
+  };
+  return {
+    get app() {
+      return started().app;
+    },
+    get baseUrl() {
+      return started().baseUrl;
+    },
+    get dataDir() {
+      return started().dataDir;
+    },
+    get client() {
+      return started().client;
+    },
+    request: (...args) => started().request(...args),
+    close: () => started().close(),
   };
 }
 
