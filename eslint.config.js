@@ -2,7 +2,37 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
+import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 import globals from 'globals';
+
+// The desk's rooms (docs/decisions/0030-the-desk-s-rooms.md): app/ composes and nothing
+// imports it; the kit (desk/) and lib/ know no feature; a feature imports the kit, lib/,
+// calls/api, calls/common and the contract, never another feature's files.
+const FEATURES = ['calls/new-call', 'calls/call-detail', 'calls/call-list', 'embed'];
+const web = (/** @type {string} */ path) => `./src/web/${path}`;
+const deskZones = [
+  {
+    target: ['calls', 'desk', 'embed', 'lib'].map(web),
+    from: web('app'),
+    message: 'app/ is the root that composes the desk: nothing imports it.',
+  },
+  {
+    target: [web('desk'), web('lib')],
+    from: [web('calls'), web('embed')],
+    message: 'The kit (desk/, lib/) is used by the features and knows none of them.',
+  },
+  { target: web('lib'), from: web('desk'), message: 'lib/ holds plain helpers: no desk state.' },
+  {
+    target: [web('calls/api'), web('calls/common')],
+    from: FEATURES.map(web),
+    message: 'calls/api and calls/common are shared by the features and import none of them.',
+  },
+  ...FEATURES.map((feature) => ({
+    target: FEATURES.filter((other) => other !== feature).map(web),
+    from: web(feature),
+    message: `${feature} is a feature of its own: reach it through the kit (desk/) or the routes (app/), not by importing its files.`,
+  })),
+];
 
 export default tseslint.config(
   { ignores: ['dist', 'node_modules', 'data', 'playwright-report', 'test-results', 'coverage'] },
@@ -43,9 +73,13 @@ export default tseslint.config(
   },
   {
     files: ['src/web/**/*.{ts,tsx}'],
-    plugins: { 'react-hooks': reactHooks },
+    plugins: { 'react-hooks': reactHooks, 'import-x': importX },
+    settings: { 'import-x/resolver-next': [createNodeResolver()] },
     rules: {
       ...reactHooks.configs.recommended.rules,
+      'import-x/no-restricted-paths': ['error', { zones: deskZones }],
+      // No circle of modules (the rule does not see type-only imports: the rooms' zones do).
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
       // The desk talks to the server only over HTTP: it must never bundle server code.
       'no-restricted-imports': [
         'error',

@@ -53,6 +53,10 @@ export default defineConfig({
         PORT: String(DESK_PORT),
         HOST: '127.0.0.1',
         RATE_LIMIT_PER_SECOND: '0',
+        UPSTREAM_BUDGET_PER_SECOND: '0',
+        // The admin's role may place calls for other agents (how the seed's agent errors are
+        // reached from the form); a plain agent places calls only as themself.
+        DESK_ACT_FOR_OTHERS_ROLES: 'admin',
         EMULATOR_AUTOPLAY: '0',
         EMBED_ALLOWED_ORIGINS,
         LOG_LEVEL: 'warn',

@@ -22,7 +22,7 @@ import {
   type Scenario,
   type ScenarioName,
 } from './scenarios.ts';
-import { freePort } from './free-port.ts';
+import { freePort } from '../src/server/test/free-port.ts';
 
 // `npm run bench`: the Call API under load, beside what a user would otherwise stand up as
 // a local Call API (Prism mocking our OpenAPI document, WireMock with canned stubs).

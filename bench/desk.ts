@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type Page } from '@playwright/test';
-import { freePort } from './free-port.ts';
+import { freePort } from '../src/server/test/free-port.ts';
 
 // `npm run bench:desk`: the desk in Chromium, on the production build (run `npm run build`
 // first; `npm run bench:desk` builds what is stale) served by the built server on a fresh database. Figures, not pass/fail:

@@ -23,7 +23,7 @@ test('an allowed CRM frames the desk, dials, and hears of the call and its statu
   expect(ready).toEqual({
     protocol: 'switchboard/v1',
     type: 'ready',
-    payload: { version: '1.0.0', protocol: 'switchboard/v1' },
+    payload: { version: '1.1.0', protocol: 'switchboard/v1' },
   });
 
   // dial: the outbound form, filled in, for the agent to check and place.
@@ -83,8 +83,18 @@ test('open_call, set_agent and flags: the host drives the desk and hears what th
   await page.goto(hostUrl('/calls'));
   await waitForMessage(page, 'ready');
 
+  // The desk acts as the agent signed in: the host hears who, and cannot choose someone else.
+  const started = await waitForMessage(page, 'session.started');
+  expect(started.payload).toEqual({
+    agent_email: 'admin@somedomain.com',
+    agent_name: 'Admin UJET',
+  });
   await sendToDesk(page, 'set_agent', { agent_email: 'agent@somedomain.com' });
-  await expect(desk(page).getByRole('combobox', { name: 'Acting agent' })).toHaveText(/Avery/);
+  const refused = await waitForMessage(page, 'error', { request_type: 'set_agent' });
+  expect(refused.payload.message).toBe(
+    'The desk acts only as admin@somedomain.com, the agent signed in',
+  );
+  await expect(desk(page).getByText('admin@somedomain.com', { exact: true })).toBeVisible();
 
   await sendToDesk(page, 'open_call', { id });
   await expect(desk(page).getByRole('heading', { level: 1, name: `Call ${id}` })).toBeVisible();
@@ -103,8 +113,6 @@ test('open_call, set_agent and flags: the host drives the desk and hears what th
   await sendToDesk(page, 'open_call', { id: 99_999 });
   const missing = await waitForMessage(page, 'error', { request_type: 'open_call' });
   expect(missing.payload.message).toBe('Call 99999 was not found');
-  await sendToDesk(page, 'set_agent', { agent_email: 'nobody@example.com' });
-  await waitForMessage(page, 'error', { request_type: 'set_agent' });
   await expect(desk(page).getByRole('heading', { level: 1, name: `Call ${id}` })).toBeVisible();
 });
 
@@ -201,7 +209,7 @@ test('messages from another origin in the CRM page are ignored, and said so in t
   await expect(page.frameLocator('iframe[title="Another origin"]').getByText('Sent')).toBeVisible();
   await expect(desk(page).getByRole('textbox', { name: 'End user number' })).toHaveValue('');
   expect(await emulator.listCalls()).toEqual([]);
-  expect((await received(page)).map((m) => m.type)).toEqual(['ready']);
+  expect((await received(page)).map((m) => m.type)).toEqual(['ready', 'session.started']);
 });
 
 test('/embed/check in the frame: the origin allowed, storage and cookies, the messages that arrived', async ({

@@ -20,7 +20,7 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -105,12 +105,42 @@ const server = {
 };
 
 /**
- * Bundles src/server/main.ts into `outdir`/main.js, with the SQL migrations beside it;
- * answers the source files the bundle was made of.
+ * Modules that read files from beside themselves (`import.meta.dirname`: the SQL
+ * migrations of each database) would all read from the bundle's one directory. Each gets
+ * its own instead: `resources/<its source directory>` beside the bundle, where the build
+ * copies what it reads.
+ */
+function ownDirectories(used) {
+  return {
+    name: 'own-directories',
+    setup(build) {
+      build.onLoad({ filter: /\.ts$/ }, (args) => {
+        if (args.path.includes(`${sep}node_modules${sep}`)) return undefined;
+        const text = readFileSync(args.path, 'utf8');
+        if (!text.includes('import.meta.dirname')) return undefined;
+        const dir = relative(ROOT, dirname(args.path));
+        used.add(dir);
+        return {
+          contents: text.replaceAll(
+            'import.meta.dirname',
+            `__sourceDirectory(${JSON.stringify(dir)})`,
+          ),
+          loader: 'ts',
+        };
+      });
+    },
+  };
+}
+
+/**
+ * Bundles src/server/main.ts into `outdir`/main.js, with what its modules read from
+ * beside themselves copied under `outdir`/resources; answers the source files the bundle
+ * was made of.
  */
 export async function bundleServer(outdir) {
   const esbuild = await import('esbuild');
   rmSync(outdir, { recursive: true, force: true });
+  const used = new Set();
   const result = await esbuild.build({
     absWorkingDir: ROOT,
     entryPoints: ['src/server/main.ts'],
@@ -126,17 +156,27 @@ export async function bundleServer(outdir) {
     sourcemap: true,
     metafile: true,
     logLevel: 'warning',
+    plugins: [ownDirectories(used)],
     banner: {
-      js: '// Built by scripts/build.mjs from src/server: edit the sources, not this file.',
+      js: [
+        '// Built by scripts/build.mjs from src/server: edit the sources, not this file.',
+        "import { dirname as __dirname_, join as __join } from 'node:path';",
+        "import { fileURLToPath as __fileURLToPath } from 'node:url';",
+        'const __sourceDirectory = (dir) =>',
+        "  __join(__dirname_(__fileURLToPath(import.meta.url)), 'resources', dir);",
+      ].join('\n'),
     },
   });
-  // The SQL migrations are read from beside the running module (db/database.ts).
-  cpSync(join(ROOT, 'src', 'server', 'db', 'migrations'), join(outdir, 'migrations'), {
-    recursive: true,
-  });
+  const copied = [];
+  for (const dir of used) {
+    const migrations = join(dir, 'migrations');
+    if (!existsSync(join(ROOT, migrations))) continue;
+    cpSync(join(ROOT, migrations), join(outdir, 'resources', migrations), { recursive: true });
+    copied.push(migrations);
+  }
   const files = Object.keys(result.metafile.inputs)
     .filter((p) => !p.startsWith('node_modules/'))
-    .concat('src/server/db/migrations');
+    .concat(copied);
   await esbuild.stop?.();
   return { files };
 }

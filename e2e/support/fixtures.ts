@@ -1,5 +1,12 @@
-import { test as base, expect, type APIRequestContext, type Page } from '@playwright/test';
-import { DESK_ORIGIN } from './ports.ts';
+import {
+  test as base,
+  expect,
+  type APIRequestContext,
+  type BrowserContext,
+  type Page,
+} from '@playwright/test';
+import { signIn } from '../../src/server/test/sign-in.ts';
+import { DESK_ORIGIN, HOST_ORIGIN } from './ports.ts';
 
 // What every browser test starts from: the emulator reset to the fixture tenant (through its
 // control API, over HTTP, as any test tool outside the project would), and a helper to put
@@ -62,7 +69,38 @@ export class Emulator {
   }
 }
 
-export const test = base.extend<{ emulator: Emulator }>({
+const SESSION_COOKIE = '__Host-switchboard-session';
+
+/**
+ * Gives the browser a session of `email`, signed in through the emulator's identity
+ * provider over HTTP: the desk's cookie for a tab of its own, and the same session in the
+ * CRM host's partition (the cookie a framed desk keeps where third-party cookies are
+ * blocked). The sign-in itself, through the UI and the popup, has tests of its own.
+ */
+export async function signInAs(context: BrowserContext, email: string): Promise<string> {
+  const { secret } = await signIn(DESK_ORIGIN, email);
+  if (!secret) throw new Error(`${email} could not sign in`);
+  const cookie = {
+    name: SESSION_COOKIE,
+    value: secret,
+    domain: new URL(DESK_ORIGIN).hostname,
+    path: '/',
+    secure: true,
+    httpOnly: true,
+    sameSite: 'None' as const,
+  };
+  const hostSite = `${new URL(HOST_ORIGIN).protocol}//${new URL(HOST_ORIGIN).hostname}`;
+  await context.addCookies([cookie, { ...cookie, partitionKey: hostSite }]);
+  return secret;
+}
+
+export const test = base.extend<{ emulator: Emulator; agent: string }>({
+  /** Who is signed in when the test starts; '' for nobody. */
+  agent: ['admin@somedomain.com', { option: true }],
+  context: async ({ context, agent }, use) => {
+    if (agent) await signInAs(context, agent);
+    await use(context);
+  },
   emulator: [
     async ({ playwright }, use) => {
       const api = await playwright.request.newContext({

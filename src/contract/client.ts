@@ -3,12 +3,12 @@ import type { CallListQuery } from './call-constants.ts';
 import type { Accepted, Call } from './calls.ts';
 import type { CreateCallRequest } from './call-requests.ts';
 import type { CustomerFlags, CustomerFlagsPatch } from './customer-flags.ts';
+import type { CreateOutcome, DeskEmbed, DeskSession, HistoryEntry } from './desk.ts';
 import type { CallSettings, DirectoryAgent, DirectoryMenu } from './directory.ts';
 import type {
   AgentPatch,
   CallEventRequest,
   ClockRequest,
-  DeskSession,
   MenuPatch,
   SettingsPatch,
 } from './emulator.ts';
@@ -294,13 +294,15 @@ export function createCallApiClient(options: CallApiClientOptions) {
         const response = await request('POST', emulator('/reset'));
         if (response.status !== 204) await fail(response);
       },
-      updateAgent(email: string, patch: AgentPatch): Promise<DirectoryAgent> {
-        return json(
-          (s) => s.DirectoryAgentSchema,
+      /** The agent as the Manager API shows it (status an object, roles, …). */
+      async updateAgent(email: string, patch: AgentPatch): Promise<Record<string, unknown>> {
+        const response = await request(
           'PATCH',
           emulator(`/agents/${encodeURIComponent(email)}`),
           patch,
         );
+        if (!response.ok) return fail(response);
+        return (await response.json()) as Record<string, unknown>;
       },
       updateMenu(id: number, patch: MenuPatch): Promise<DirectoryMenu> {
         return json((s) => s.DirectoryMenuSchema, 'PATCH', emulator(`/menus/${id}`), patch);
@@ -316,9 +318,37 @@ export function createCallApiClient(options: CallApiClientOptions) {
       },
     },
 
-    /** Only on the desk's own server: how it is serving the desk. */
+    /** Only on the desk's own server: who is signed in, and what the desk may do. */
     session(signal?: AbortSignal): Promise<DeskSession> {
       return json((s) => s.DeskSessionSchema, 'GET', '/session', undefined, signal);
+    },
+
+    /** Only on the desk's own server: which pages may frame the desk (no session needed). */
+    embedSettings(signal?: AbortSignal): Promise<DeskEmbed> {
+      return json((s) => s.DeskEmbedSchema, 'GET', '/embed', undefined, signal);
+    },
+
+    /** Only on the desk's own server: flag changes and cancels made through the desk. */
+    async callHistory(id: number, signal?: AbortSignal): Promise<HistoryEntry[]> {
+      const answer = await json(
+        (s) => s.HistorySchema,
+        'GET',
+        `/calls/${id}/history`,
+        undefined,
+        signal,
+      );
+      return answer.entries;
+    },
+
+    /** Only on the desk's own server: what became of a create whose answer never came. */
+    createOutcome(id: string, signal?: AbortSignal): Promise<CreateOutcome> {
+      return json(
+        (s) => s.CreateOutcomeSchema,
+        'GET',
+        `/outcomes/${encodeURIComponent(id)}`,
+        undefined,
+        signal,
+      );
     },
   };
 }

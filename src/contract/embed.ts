@@ -6,7 +6,7 @@ import { z } from './zod.ts';
 // the desk's origin checks, so the two can never disagree.
 
 export const EMBED_PROTOCOL = 'switchboard/v1';
-export const EMBED_CONTRACT_VERSION = '1.0.0';
+export const EMBED_CONTRACT_VERSION = '1.1.0';
 
 // ---------------------------------------------------------------------------------------
 // Origin rules: one entry per origin, a leading `*.` for subdomains, an optional scheme
@@ -161,6 +161,9 @@ export const DeskMessageSchema = z.discriminatedUnion('type', [
     }),
   ),
   envelope('error', z.object({ message: z.string(), request_type: z.string().optional() })),
+  // 1.1: the host hears when an agent signs in at the desk and when the session ends.
+  envelope('session.started', z.object({ agent_email: z.string(), agent_name: z.string() })),
+  envelope('session.ended', z.object({ reason: z.enum(['signed_out', 'expired']).or(z.string()) })),
 ]);
 export type DeskMessage = z.output<typeof DeskMessageSchema>;
 export type DeskMessageType = DeskMessage['type'];

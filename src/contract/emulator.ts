@@ -99,6 +99,8 @@ export const AgentPatchSchema = z
     first_name: z.string().max(200).nullable(),
     last_name: z.string().max(200).nullable(),
     avatar_url: z.string().max(2000).nullable(),
+    /** Disabled in the tenant: the Call API no longer knows the agent, the desk ends its sessions. */
+    disabled: z.boolean(),
   })
   .partial();
 export type AgentPatch = z.input<typeof AgentPatchSchema>;
@@ -136,13 +138,3 @@ export const ClockRequestSchema = z.union([
 export type ClockRequest = z.input<typeof ClockRequestSchema>;
 
 export const ClockSchema = z.object({ now: z.string() });
-
-/** How the desk's own server is serving it: the emulator, or a real tenant it fronts. */
-export const DeskSessionSchema = z.object({
-  mode: z.enum(['emulator', 'tenant']),
-  tenant: z.string(),
-  embed_protocol: z.string(),
-  embed_allowed_origins: z.array(z.string()),
-  autoplay: z.boolean(),
-});
-export type DeskSession = z.output<typeof DeskSessionSchema>;

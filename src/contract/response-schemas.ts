@@ -11,4 +11,11 @@ export {
   DirectoryMenuListSchema,
   DirectoryMenuSchema,
 } from './directory.ts';
-export { ClockSchema, DeskSessionSchema } from './emulator.ts';
+export { ClockSchema } from './emulator.ts';
+export {
+  CreateOutcomeSchema,
+  DeskEmbedSchema,
+  DeskSessionSchema,
+  HandoffAnswerSchema,
+  HistorySchema,
+} from './desk.ts';

@@ -1,46 +1,68 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { ClientMetadata } from 'oidc-provider';
 import { API_ERRORS } from '../contract/api-errors.ts';
-import { API_PREFIX, EMULATOR_PREFIX, MANAGER_PREFIX } from '../contract/client.ts';
-import type { ServerConfig } from './config.ts';
-import { authenticate } from './http/auth.ts';
-import { HttpError, errorHandler } from './http/errors.ts';
+import { isEmulatorMode, parseDevIdpClient, splitList, type ServerConfig } from './config.ts';
+import { watchAgents } from './desk/agent-watch.ts';
+import { oidcIdentity, type IdentityProvider } from './desk/identity.ts';
+import { deskPlugin } from './desk/plugin.ts';
+import { Sessions, randomSecret } from './desk/sessions.ts';
+import type { DeskStore } from './desk/store/desk-store.ts';
+import { openSqliteDeskStore } from './desk/store/sqlite-desk-store.ts';
+import { DEV_IDP_PREFIX, GUEST_ACCOUNT, devIdpPlugin } from './emulator/dev-idp.ts';
+import { emulatorPlugin } from './emulator/plugin.ts';
 import { jsonBodies } from './http/body.ts';
+import { EMBED_PROTOCOL, embedAllowList } from './http/embed-origins.ts';
+import { errorHandler } from './http/errors.ts';
+import { misdirected, originResolver } from './http/host-guard.ts';
+import { httpLayerChecks } from './http/http-layer.ts';
 import { RequestLog } from './http/request-log.ts';
 import { securityHeaders, withSecurityHeaders } from './http/security-headers.ts';
-import { httpLayerChecks } from './http/http-layer.ts';
 import { httpServerOptions, limitConnections } from './http/server-options.ts';
-import type { Tenant } from './store/tenant-store.ts';
-import { callRoutes } from './routes/calls.ts';
-import { customerFlagRoutes } from './routes/customer-flags.ts';
-import { DESK_PREFIX, deskRoutes } from './routes/desk.ts';
-import { directoryRoutes } from './routes/directory.ts';
+import { healthRoutes, StorageHealth } from './db/storage-health.ts';
 import { docsRoutes } from './routes/docs.ts';
-import { emulatorRoutes } from './routes/emulator.ts';
 import { webRoutes } from './routes/web.ts';
-import { startBackgroundWork } from './emulator/background.ts';
 import { createServices, type Services } from './services.ts';
-import { healthRoutes } from './db/storage-health.ts';
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    tenant: Tenant | null;
-  }
-}
+import { UpstreamBudget } from './upstream/budget.ts';
+import { emulatorUpstream } from './upstream/emulator-upstream.ts';
+import { tenantUpstream } from './upstream/tenant-upstream.ts';
+import type { Upstream } from './upstream/upstream.ts';
+import { agentDisplayName } from './domain/tenant.ts';
 
 export const BODY_LIMIT = 64 * 1024;
+
+/** The desk's own client at the development identity provider (emulator mode). */
+export const DESK_CLIENT_ID = 'switchboard-desk';
 
 export interface AppOptions {
   config: ServerConfig;
   logger?: FastifyServerOptions['logger'];
 }
 
+/** What the server keeps for the desk, reachable for tests and the live feed. */
+export interface DeskServerState {
+  store: DeskStore;
+  sessions: Sessions;
+  budget: UpstreamBudget;
+  /** Reads the tenant's agents now and ends the sessions of those removed or disabled. */
+  checkAgents(): Promise<string[]>;
+  /** The emulator's services; undefined when fronting a real tenant. */
+  emulator: Services | undefined;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    desk: DeskServerState;
+  }
+}
+
 /**
- * Builds the server (the Call API emulator, its control API, the desk's API path and the
- * built desk) without listening. Tests build it on a temporary data directory.
+ * Builds the server without listening: in emulator mode the emulator of the Call API (with
+ * its control API and development identity provider) and the desk in front of it; in tenant
+ * mode the desk in front of a real tenant. Tests build it on a temporary data directory.
  */
 export async function buildApp({ config, logger = false }: AppOptions): Promise<FastifyInstance> {
-  const services = createServices(config);
-  const fronting = Boolean(config.UPSTREAM_URL);
+  const emulatorMode = isEmulatorMode(config);
+  const services = emulatorMode ? createServices(config) : undefined;
   const app = Fastify({
     ...httpServerOptions(config),
     logger,
@@ -50,6 +72,7 @@ export async function buildApp({ config, logger = false }: AppOptions): Promise<
     // `__proto__` and `constructor` keys are dropped when JSON is parsed, never merged.
     onProtoPoisoning: 'remove',
     onConstructorPoisoning: 'remove',
+    return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     // A URL that does not decode or is too long is refused before routing: in the API's
     // own error shape too.
@@ -57,74 +80,144 @@ export async function buildApp({ config, logger = false }: AppOptions): Promise<
       errorHandler(error, request, withSecurityHeaders(request, reply)),
   });
   limitConnections(app, config);
-  app.decorate('services', services);
   // Before any route: a route may replace these headers with its `helmet` option.
   await app.register(securityHeaders, { config });
   httpLayerChecks(app);
-  app.decorateRequest('tenant', null);
   jsonBodies(app);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((_request, reply) =>
     reply.code(404).send({ message: API_ERRORS.resourceNotFound.message }),
   );
-  app.addHook('onClose', async () => services.close());
 
-  healthRoutes(app, services.storage);
+  // The names this server answers for (PUBLIC_URL, or loopback on its own port).
+  const port = () => {
+    const address = app.server.address();
+    return typeof address === 'object' && address ? address.port : undefined;
+  };
+  const ownOrigin = originResolver(config.PUBLIC_URL, port);
+  const canonicalOrigin = () =>
+    config.PUBLIC_URL
+      ? new URL(config.PUBLIC_URL).origin
+      : `http://127.0.0.1:${port() ?? config.PORT}`;
+  app.decorateRequest('ownOrigin', '');
+  app.addHook('onRequest', async (request) => {
+    if (request.url === '/healthz') return;
+    const origin = ownOrigin(request.headers.host);
+    if (!origin) throw misdirected(request, canonicalOrigin());
+    request.ownOrigin = origin;
+  });
 
-  // The Call API, the directory and the control API: Basic auth per tenant, then the
-  // tenant's rate limit, before the body is even read.
-  const authenticated =
-    (register: (scope: FastifyInstance) => Promise<void>) => async (scope: FastifyInstance) => {
-      scope.addHook('onRequest', async (request) => {
-        const tenant = authenticate(request, services.tenants, services.logins);
-        const wait = services.limiter.take(tenant.subdomain);
-        if (wait > 0) {
-          throw new HttpError(429, API_ERRORS.tooManyRequests.message, {
-            'Retry-After': String(wait),
-          });
-        }
-        request.tenant = tenant;
-      });
-      scope.setNotFoundHandler((_request, reply) =>
-        reply.code(404).send({ message: API_ERRORS.resourceNotFound.message }),
-      );
-      await register(scope);
-    };
-
+  // The emulator's own storage, or (fronting a tenant) the data directory of the desk's.
+  healthRoutes(app, services?.storage ?? new StorageHealth(config.DATA_DIR));
   await app.register(docsRoutes);
-  if (!fronting) {
-    await app.register(
-      authenticated(async (scope) => {
-        await scope.register(callRoutes, { services });
-        await scope.register(customerFlagRoutes, { services });
+
+  let upstream: Upstream;
+  let identity: IdentityProvider;
+  let tenantName: string;
+  if (services) {
+    await app.register(emulatorPlugin, { services });
+    const tenant = services.deskTenant;
+    tenantName = tenant.subdomain;
+    upstream = emulatorUpstream(app, tenant, () => new URL(canonicalOrigin()).host);
+    // The desk signs in at the emulator's own identity provider unless told otherwise; its
+    // client secret lives as long as the process, which is also the only one that uses it.
+    const deskSecret = randomSecret();
+    const deskRedirects = () =>
+      config.PUBLIC_URL
+        ? [`${new URL(config.PUBLIC_URL).origin}/desk/auth/callback`]
+        : ['localhost', '127.0.0.1', '[::1]'].map(
+            (host) => `http://${host}:${port() ?? config.PORT}/desk/auth/callback`,
+          );
+    const clients = (): ClientMetadata[] => [
+      {
+        client_id: DESK_CLIENT_ID,
+        client_secret: deskSecret,
+        redirect_uris: deskRedirects(),
+        token_endpoint_auth_method: 'client_secret_basic',
+      },
+      ...splitList(config.DEV_IDP_CLIENTS).map((entry) => {
+        const client = parseDevIdpClient(entry)!;
+        return {
+          client_id: client.client_id,
+          client_secret: client.client_secret,
+          redirect_uris: [client.redirect_uri],
+          token_endpoint_auth_method: 'client_secret_basic' as const,
+        };
       }),
-      { prefix: API_PREFIX },
-    );
-    await app.register(
-      authenticated(async (scope) => {
-        await scope.register(directoryRoutes, { services });
-      }),
-      { prefix: MANAGER_PREFIX },
-    );
-    await app.register(
-      authenticated(async (scope) => {
-        await scope.register(emulatorRoutes, { services });
-      }),
-      { prefix: EMULATOR_PREFIX },
-    );
+    ];
+    await app.register(devIdpPlugin, {
+      prefix: DEV_IDP_PREFIX,
+      issuer: () => `${canonicalOrigin()}${DEV_IDP_PREFIX}`,
+      clients,
+      accounts: () => [
+        ...tenant.directory.agents.map((a) => ({ email: a.email, name: agentDisplayName(a) })),
+        GUEST_ACCOUNT,
+      ],
+    });
+    identity = config.OIDC_ISSUER
+      ? oidcIdentity({
+          issuer: config.OIDC_ISSUER,
+          clientId: config.OIDC_CLIENT_ID!,
+          clientSecret: config.OIDC_CLIENT_SECRET!,
+        })
+      : oidcIdentity({
+          issuer: () => `${canonicalOrigin()}${DEV_IDP_PREFIX}`,
+          clientId: DESK_CLIENT_ID,
+          clientSecret: deskSecret,
+        });
+  } else {
+    tenantName = config.UPSTREAM_SUBDOMAIN!;
+    upstream = tenantUpstream({
+      url: config.UPSTREAM_URL!,
+      subdomain: config.UPSTREAM_SUBDOMAIN!,
+      token: config.UPSTREAM_TOKEN!,
+      timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+    });
+    identity = oidcIdentity({
+      issuer: config.OIDC_ISSUER!,
+      clientId: config.OIDC_CLIENT_ID!,
+      clientSecret: config.OIDC_CLIENT_SECRET!,
+    });
   }
-  await app.register(deskRoutes, { prefix: DESK_PREFIX, services, root: app });
+
+  const budget = new UpstreamBudget(upstream, { perSecond: config.UPSTREAM_BUDGET_PER_SECOND });
+  const store = openSqliteDeskStore(config.DATA_DIR);
+  const sessions = new Sessions(store, {
+    idleMs: config.SESSION_IDLE_MINUTES * 60_000,
+    absoluteMs: config.SESSION_MAX_HOURS * 3_600_000,
+  });
+  const agentWatch = watchAgents({
+    store,
+    sessions,
+    upstream: budget,
+    everyMs: config.AGENT_CHECK_SECONDS * 1000,
+    log: app.log,
+  });
+  app.addHook('onClose', async () => {
+    agentWatch.stop();
+    budget.close();
+    await store.close();
+  });
+  app.decorate('desk', {
+    store,
+    sessions,
+    budget,
+    checkAgents: agentWatch.check,
+    emulator: services,
+  } satisfies DeskServerState);
+
+  await app.register(deskPlugin, {
+    prefix: '/desk',
+    upstream: budget,
+    store,
+    sessions,
+    identity,
+    capabilities: { simulate: emulatorMode, autoplay: emulatorMode && config.EMULATOR_AUTOPLAY },
+    tenantName,
+    actForOthersRoles: splitList(config.DESK_ACT_FOR_OTHERS_ROLES),
+    upstreamTimeoutMs: config.UPSTREAM_TIMEOUT_MS,
+    embed: { protocol: EMBED_PROTOCOL, allowedOrigins: embedAllowList(config).entries },
+  });
   await app.register(webRoutes);
-
-  if (!fronting) {
-    const stop = startBackgroundWork(services);
-    app.addHook('onClose', async () => stop());
-  }
   return app;
-}
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    services: Services;
-  }
 }

@@ -2,7 +2,7 @@ import { z } from '../contract/zod.ts';
 import { parseAllowList } from '../contract/embed.ts';
 
 // The server's configuration, read from the environment once at start-up. The names are
-// fixed by CALL-API.md so that scripts outside the project can start it.
+// fixed by CALL-API.md and TENANT-MODE.md so that scripts outside the project can start it.
 
 const flag = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
 
@@ -22,6 +22,8 @@ const ConfigSchema = z.object({
   EMULATOR_EXTRA_TENANTS: z.string().default(''),
   /** Which emulator tenant the desk acts for (default: the fixture's). */
   DESK_TENANT: z.string().optional(),
+  /** The origin the desk is served at; requests for any other host are refused (421). */
+  PUBLIC_URL: z.url().optional(),
   /** Fronting a real tenant: its API origin (https://{subdomain}.{domain}), subdomain and token. */
   UPSTREAM_URL: z.url().optional(),
   UPSTREAM_SUBDOMAIN: z.string().optional(),
@@ -33,10 +35,50 @@ const ConfigSchema = z.object({
   // An open answer (the live feed's heartbeat comes every ~15 s) must not be cut under 60 s.
   HTTP_IDLE_TIMEOUT_MS: z.coerce.number().int().min(60_000).default(120_000),
   HTTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).default(20_000),
+  /** Tests and local emulators only: let UPSTREAM_URL be http. */
+  UPSTREAM_ALLOW_HTTP: flag.default(false),
+  /** Requests a second this server sends the tenant, all desks together; 0 turns the budget off. */
+  UPSTREAM_BUDGET_PER_SECOND: z.coerce.number().min(0).max(1000).default(8),
+  /** How long a request to the tenant may take before the desk gives up on its answer. */
+  UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /** The company's identity provider (OpenID Connect); in emulator mode the emulator's own by default. */
+  OIDC_ISSUER: z.url().optional(),
+  OIDC_CLIENT_ID: z.string().optional(),
+  OIDC_CLIENT_SECRET: z.string().optional(),
+  /** More clients of the development identity provider: `client_id:client_secret:redirect_uri,...`. */
+  DEV_IDP_CLIENTS: z.string().default(''),
+  /** Roles (from the Manager API) that may place an outbound call for another agent; none by default. */
+  DESK_ACT_FOR_OTHERS_ROLES: z.string().default(''),
+  /** A session ends after this long without a request from its desk… */
+  SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60)
+    .default(120),
+  /** …and this long after sign-in in any case. */
+  SESSION_MAX_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(30 * 24)
+    .default(12),
+  /** How often the desk's server re-reads the tenant's agents to end the sessions of removed ones. */
+  AGENT_CHECK_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
 export type ServerConfig = z.output<typeof ConfigSchema>;
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+export function isLoopbackUrl(url: string): boolean {
+  return LOOPBACK_HOSTS.has(new URL(url).hostname);
+}
+
+function invalid(line: string): Error {
+  return new Error(`Invalid configuration:\n  ${line}`);
+}
 
 export function parseConfig(env: Record<string, string | undefined>): ServerConfig {
   const present = Object.fromEntries(
@@ -49,24 +91,63 @@ export function parseConfig(env: Record<string, string | undefined>): ServerConf
   }
   const config = result.data;
   if (config.HTTP_HEADERS_TIMEOUT_MS > config.HTTP_REQUEST_TIMEOUT_MS) {
-    throw new Error(
-      'Invalid configuration:\n  HTTP_HEADERS_TIMEOUT_MS must not be longer than HTTP_REQUEST_TIMEOUT_MS',
-    );
+    throw invalid('HTTP_HEADERS_TIMEOUT_MS must not be longer than HTTP_REQUEST_TIMEOUT_MS');
   }
   const upstream = [config.UPSTREAM_URL, config.UPSTREAM_SUBDOMAIN, config.UPSTREAM_TOKEN];
   if (upstream.some(Boolean) && !upstream.every(Boolean)) {
-    throw new Error(
-      'Invalid configuration:\n  UPSTREAM_URL, UPSTREAM_SUBDOMAIN and UPSTREAM_TOKEN go together',
+    throw invalid('UPSTREAM_URL, UPSTREAM_SUBDOMAIN and UPSTREAM_TOKEN go together');
+  }
+  if (config.UPSTREAM_URL) {
+    const url = new URL(config.UPSTREAM_URL);
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && config.UPSTREAM_ALLOW_HTTP)) {
+      throw invalid(
+        'UPSTREAM_URL must be https (the tenant token travels with every request); ' +
+          'UPSTREAM_ALLOW_HTTP=1 allows http for tests and local emulators',
+      );
+    }
+    if (url.pathname !== '/' || url.search || url.username) {
+      throw invalid(
+        'UPSTREAM_URL is the tenant origin only, e.g. https://acme.us1.ccaiplatform.com',
+      );
+    }
+  }
+  const oidc = [config.OIDC_ISSUER, config.OIDC_CLIENT_ID, config.OIDC_CLIENT_SECRET];
+  if (oidc.some(Boolean) && !oidc.every(Boolean)) {
+    throw invalid('OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET go together');
+  }
+  if (config.UPSTREAM_URL && !config.OIDC_ISSUER) {
+    throw invalid(
+      'fronting a tenant, agents sign in through the company identity provider: ' +
+        'set OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET',
     );
   }
-  const { invalid } = parseAllowList(
-    config.EMBED_ALLOWED_ORIGINS.split(',')
-      .map((e) => e.trim())
-      .filter(Boolean),
-  );
-  if (invalid.length > 0) {
-    throw new Error(
-      `Invalid configuration:\n  EMBED_ALLOWED_ORIGINS: not an origin rule: ${invalid.join(', ')}` +
+  if (config.OIDC_ISSUER) {
+    const issuer = new URL(config.OIDC_ISSUER);
+    if (issuer.protocol !== 'https:' && !isLoopbackUrl(config.OIDC_ISSUER)) {
+      throw invalid('OIDC_ISSUER must be https (http only on this machine: localhost, 127.0.0.1)');
+    }
+  }
+  if (config.PUBLIC_URL) {
+    const url = new URL(config.PUBLIC_URL);
+    if (url.pathname !== '/' || url.search || url.username) {
+      throw invalid('PUBLIC_URL is an origin only, e.g. https://desk.example.com');
+    }
+    if (url.protocol !== 'https:' && !isLoopbackUrl(config.PUBLIC_URL)) {
+      // Browsers keep the session cookie (Secure, __Host-) only for https and loopback pages.
+      throw invalid('PUBLIC_URL must be https (http only on this machine: localhost, 127.0.0.1)');
+    }
+  }
+  for (const entry of splitList(config.DEV_IDP_CLIENTS)) {
+    if (!parseDevIdpClient(entry)) {
+      throw invalid(
+        `DEV_IDP_CLIENTS: "${entry}" is not client_id:client_secret:redirect_uri (redirect_uri a URL)`,
+      );
+    }
+  }
+  const { invalid: badOrigins } = parseAllowList(splitList(config.EMBED_ALLOWED_ORIGINS));
+  if (badOrigins.length > 0) {
+    throw invalid(
+      `EMBED_ALLOWED_ORIGINS: not an origin rule: ${badOrigins.join(', ')}` +
         ' (write https://crm.example.com, *.example.com or http://localhost:*)',
     );
   }
@@ -82,28 +163,52 @@ export interface TenantEntry {
 /** EMULATOR_EXTRA_TENANTS as entries; throws a readable error for a malformed one. */
 export function extraTenants(config: Pick<ServerConfig, 'EMULATOR_EXTRA_TENANTS'>): TenantEntry[] {
   const entries: TenantEntry[] = [];
-  for (const entry of config.EMULATOR_EXTRA_TENANTS.split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)) {
+  for (const entry of splitList(config.EMULATOR_EXTRA_TENANTS)) {
     // The token is everything after the first colon (a token may hold colons).
     const colon = entry.indexOf(':');
     const subdomain = entry.slice(0, colon).trim();
     const token = entry.slice(colon + 1).trim();
     if (colon <= 0 || !subdomain || !token) {
-      throw new Error(
-        `Invalid configuration:\n  EMULATOR_EXTRA_TENANTS: "${entry.split(':')[0]}" is not subdomain:token`,
-      );
+      throw invalid(`EMULATOR_EXTRA_TENANTS: "${entry.split(':')[0]}" is not subdomain:token`);
     }
     if (entries.some((e) => e.subdomain === subdomain)) {
-      throw new Error(
-        `Invalid configuration:\n  EMULATOR_EXTRA_TENANTS: "${subdomain}" is named twice`,
-      );
+      throw invalid(`EMULATOR_EXTRA_TENANTS: "${subdomain}" is named twice`);
     }
     entries.push({ subdomain, token });
   }
   return entries;
 }
 
+export function splitList(value: string): string[] {
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+export interface DevIdpClient {
+  client_id: string;
+  client_secret: string;
+  redirect_uri: string;
+}
+
+/** `client_id:client_secret:redirect_uri` (the redirect URI keeps its own colons). */
+export function parseDevIdpClient(entry: string): DevIdpClient | undefined {
+  const match = /^([^:\s]+):([^:\s]+):(https?:\/\/\S+)$/.exec(entry);
+  if (!match) return undefined;
+  try {
+    new URL(match[3]!);
+  } catch {
+    return undefined;
+  }
+  return { client_id: match[1]!, client_secret: match[2]!, redirect_uri: match[3]! };
+}
+
 export function configDefaults(overrides: Partial<ServerConfig> = {}): ServerConfig {
   return { ...parseConfig({}), ...overrides };
+}
+
+/** Emulator mode: the server is its own tenant. Tenant mode: it fronts UPSTREAM_URL. */
+export function isEmulatorMode(config: ServerConfig): boolean {
+  return !config.UPSTREAM_URL;
 }

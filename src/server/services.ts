@@ -9,6 +9,7 @@ import { CallStore, type StoredCall } from './store/call-store.ts';
 import { TenantStore, type Tenant } from './store/tenant-store.ts';
 import { LoginThrottle } from './http/login-throttle.ts';
 import { RateLimiter } from './http/rate-limit.ts';
+import type { Faults } from './emulator/faults.ts';
 import fixture from './fixtures/fixture-tenant.json' with { type: 'json' };
 
 /** Everything the routes share, built once per app from its configuration. */
@@ -22,6 +23,8 @@ export interface Services {
   logins: LoginThrottle;
   /** The fixture tenant the desk acts for in emulator mode. */
   deskTenant: Tenant;
+  /** Faults set through the control API, by tenant id (until reset). */
+  faults: Map<number, Faults>;
   /** Scheduled calls whose time has come become queued (a storage failure leaves them be). */
   promoteDueCalls(tenant: Tenant): void;
   /** The same, for a write that must fail whole when storage fails. */
@@ -37,7 +40,7 @@ export function allowedEventsOf(stored: StoredCall): EventType[] {
 
 export function createServices(config: ServerConfig): Services {
   const db = openDatabase(config.DATA_DIR, { maxMb: config.DATA_MAX_MB });
-  const storage = new StorageHealth(db, config.DATA_DIR);
+  const storage = new StorageHealth(config.DATA_DIR, [db]);
   const tenantFixture = fixture as unknown as TenantFixture;
   const tenants = new TenantStore(db, tenantFixture);
   const calls = new CallStore(db, (stored) => {
@@ -110,6 +113,7 @@ export function createServices(config: ServerConfig): Services {
       perTenant: config.LOGIN_FAILURES_PER_TENANT,
     }),
     deskTenant,
+    faults: new Map(),
     promoteDueCalls,
     applyDueCalls,
     autoplayDueCalls,

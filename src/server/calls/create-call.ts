@@ -141,7 +141,9 @@ function outbound(body: Body, deps: CreateCallDeps): CreateCallOutcome {
   const email = body.agent_email;
   const agent =
     typeof email === 'string'
-      ? directory.agents.find((a) => a.email.toLowerCase() === email.trim().toLowerCase())
+      ? directory.agents.find(
+          (a) => a.disabled !== true && a.email.toLowerCase() === email.trim().toLowerCase(),
+        )
       : undefined;
   if (!agent) return fail(API_ERRORS.notValidAgentEmail.message);
   // 4. allowed to call out, 5. available

@@ -8,7 +8,16 @@ export type Db = Database.Database;
 
 // A plain path, not `new URL(..., import.meta.url)`: bundlers (Vitest's jsdom runs) rewrite
 // the latter into an http URL.
-const migrationsDir = join(import.meta.dirname, 'migrations');
+const emulatorMigrations = join(import.meta.dirname, 'migrations');
+
+export interface DatabaseOptions {
+  /** The file in the data directory (the emulator's by default). */
+  file?: string;
+  /** Where its schema's migrations are, `NNN-name.sql`, applied in order once each. */
+  migrationsDir?: string;
+  /** At most this many megabytes (0 or none: as much as the disk holds). */
+  maxMb?: number;
+}
 
 /** DATA_DIR cannot be used: the message says why and which directory (for the operator). */
 export class DataDirError extends Error {
@@ -56,11 +65,12 @@ function checkDataDir(dataDir: string): void {
  * to date. WAL with synchronous=NORMAL: a commit survives the process being killed (the WAL
  * is written before the 201 is sent); only a power cut may lose the last transactions.
  */
-export function openDatabase(dataDir: string, { maxMb = 0 }: { maxMb?: number } = {}): Db {
+export function openDatabase(dataDir: string, options: DatabaseOptions = {}): Db {
+  const file = join(dataDir, options.file ?? 'switchboard.sqlite');
   checkDataDir(dataDir);
   let db: Db;
   try {
-    db = new Database(join(dataDir, 'switchboard.sqlite'));
+    db = new Database(file);
   } catch (error) {
     throw dataDirError(dataDir, 'the database cannot be opened', error);
   }
@@ -68,15 +78,17 @@ export function openDatabase(dataDir: string, { maxMb = 0 }: { maxMb?: number } 
     db.pragma('journal_mode = WAL');
     // The schema is brought up to date now, so a database file that cannot be written is
     // found at start-up, not by the first write.
-    migrate(db);
+    migrate(db, options.migrationsDir ?? emulatorMigrations);
   } catch (error) {
     db.close();
     throw dataDirError(dataDir, 'the database cannot be written', error);
   }
-  if (maxMb > 0) {
+  if (options.maxMb) {
     // A write that would grow the file past the cap fails as on a full disk (SQLITE_FULL).
     const pageSize = db.pragma('page_size', { simple: true }) as number;
-    db.pragma(`max_page_count = ${Math.max(1, Math.floor((maxMb * 1024 * 1024) / pageSize))}`);
+    db.pragma(
+      `max_page_count = ${Math.max(1, Math.floor((options.maxMb * 1024 * 1024) / pageSize))}`,
+    );
   }
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
@@ -85,7 +97,7 @@ export function openDatabase(dataDir: string, { maxMb = 0 }: { maxMb?: number } 
   // mapped into memory keep them off read() and out of SQLite's 2 MB default cache.
   db.pragma('cache_size = -65536');
   db.pragma('mmap_size = 268435456');
-  checkpointInBackground(db, join(dataDir, 'switchboard.sqlite'));
+  checkpointInBackground(db, file);
   return db;
 }
 
@@ -137,7 +149,7 @@ function checkpointInBackground(db: Db, file: string): void {
   };
 }
 
-function migrate(db: Db): void {
+function migrate(db: Db, migrationsDir: string): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   const files = readdirSync(migrationsDir)
     .filter((f) => /^\d+-.*\.sql$/.test(f))

@@ -29,12 +29,20 @@ export const STORAGE_MESSAGES: Record<StorageProblem, string> = {
   unavailable: API_ERRORS.storageUnavailable.message,
 };
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** What the server knows about its storage (the error handler reports failures here). */
+    storage: StorageHealth;
+  }
+}
+
 export class StorageHealth {
   private problem: StorageProblem | undefined;
 
   constructor(
-    private readonly db: Db,
     private readonly dataDir: string,
+    /** The databases whose DATA_MAX_MB cap counts (the emulator's). */
+    private readonly capped: readonly Db[] = [],
   ) {}
 
   /** A write failed with this problem (it was rolled back). */
@@ -68,12 +76,19 @@ export class StorageHealth {
 
   /** Pages the database may still take: free ones in the file, and growth up to its cap. */
   private pagesLeft(): number {
-    try {
-      const pragma = (name: string) => this.db.pragma(name, { simple: true }) as number;
-      return pragma('max_page_count') - pragma('page_count') + pragma('freelist_count');
-    } catch {
-      return Number.POSITIVE_INFINITY;
+    let least = Number.POSITIVE_INFINITY;
+    for (const db of this.capped) {
+      try {
+        const pragma = (name: string) => db.pragma(name, { simple: true }) as number;
+        least = Math.min(
+          least,
+          pragma('max_page_count') - pragma('page_count') + pragma('freelist_count'),
+        );
+      } catch {
+        // A closed database has nothing left to fill.
+      }
     }
+    return least;
   }
 }
 
@@ -82,6 +97,7 @@ export class StorageHealth {
  * failing. Every write that succeeds says storage is fine again.
  */
 export function healthRoutes(app: FastifyInstance, storage: StorageHealth): void {
+  app.decorate('storage', storage);
   app.get('/healthz', async (_request, reply) => {
     const problem = storage.check();
     if (!problem) return { status: 'ok' };

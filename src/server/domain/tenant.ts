@@ -13,6 +13,12 @@ export interface TenantAgent {
   status: Lenient<'available' | 'unavailable'>;
   can_make_calls: boolean;
   outbound_numbers: string[];
+  /** Manager API roles ("agent", "manager", "admin"). */
+  roles?: string[];
+  /** Disabled in the tenant: no longer an agent for the Call API, and the desk ends its sessions. */
+  disabled?: boolean;
+  /** When `status` last changed (ISO), for the Manager API's `status_updated_at`. */
+  status_updated_at?: string | null;
 }
 
 export interface TenantMenu {

@@ -226,7 +226,9 @@ describe('durability: SIGKILL after every kind of write', () => {
       'cancelled',
     );
     const agents = (await call('GET', '/manager/api/v1/agents')).body as Json[];
-    expect(agents.find((a) => a.email === 'allen@somedomain.com')?.status).toBe('available');
+    expect(agents.find((a) => a.email === 'allen@somedomain.com')?.status).toMatchObject({
+      name: 'Available',
+    });
     const list = await call('GET', '/apps/api/v1/calls?per=100');
     expect(list.headers.get('Total')).toBe(String(ids.length));
     // The ids after the restart are new ones.

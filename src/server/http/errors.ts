@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { API_ERRORS } from '../../contract/api-errors.ts';
 import { STORAGE_MESSAGES, storageProblem } from '../db/storage-health.ts';
-import type { Services } from '../services.ts';
+import type { StorageHealth } from '../db/storage-health.ts';
 
 /** An answer other than success, with the API's own text. */
 export class HttpError extends Error {
@@ -46,7 +46,7 @@ export function errorHandler(
   const problem = storageProblem(error);
   if (problem) {
     // The write was rolled back whole; say so, not "Internal server error".
-    (request.server as { services?: Services }).services?.storage.failed(problem);
+    (request.server as { storage?: StorageHealth }).storage?.failed(problem);
     request.log.warn({ err: error }, 'storage refused a write');
     return reply.code(503).send({ message: STORAGE_MESSAGES[problem] });
   }

@@ -11,6 +11,16 @@ export class RateLimiter {
     return this.perSecond > 0;
   }
 
+  /** Requests the key may make at once right now (the bucket's whole tokens). */
+  available(key: string, nowMs = performance.now()): number {
+    if (!this.enabled) return Infinity;
+    const bucket = this.buckets.get(key);
+    if (!bucket) return this.perSecond;
+    return Math.floor(
+      Math.min(this.perSecond, bucket.tokens + ((nowMs - bucket.at) / 1000) * this.perSecond),
+    );
+  }
+
   /** Takes one token; returns 0 when allowed, else the seconds to wait (at least 1). */
   take(key: string, nowMs = performance.now()): number {
     if (!this.enabled) return 0;

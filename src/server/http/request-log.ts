@@ -5,7 +5,7 @@ import {
   type FastifyServerOptions,
 } from 'fastify';
 import type { ServerConfig } from '../config.ts';
-import { DESK_PREFIX } from '../routes/desk.ts';
+import { DESK_API_PREFIX as DESK_PREFIX } from '../../contract/desk.ts';
 
 // What the server writes about the requests it answers: one line per request, after the
 // answer, in a shape an operator can search (`method`, `url`, `statusCode`, `ms`). Reads

@@ -5,7 +5,7 @@ import helmetMiddleware, { type HelmetOptions } from 'helmet';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { API_PREFIX, EMULATOR_PREFIX, MANAGER_PREFIX } from '../../contract/client.ts';
 import type { ServerConfig } from '../config.ts';
-import { DESK_PREFIX } from '../routes/desk.ts';
+import { DESK_API_PREFIX, DESK_AUTH_PREFIX } from '../../contract/desk.ts';
 import { embedAllowList } from './embed-origins.ts';
 
 // The security headers of every response (helmet), and no caching of API answers.
@@ -59,9 +59,9 @@ export function securityHeaderOptions(config: EmbedConfig): FastifyHelmetOptions
   };
 }
 
-/** Answers of the Call API, the directory, the control API and the desk's API path. */
+/** Answers of the Call API, the directory, the control API, the desk's API and sign-in. */
 const API_PATH = new RegExp(
-  `^(${[API_PREFIX, MANAGER_PREFIX, EMULATOR_PREFIX, DESK_PREFIX].map((p) => p.replace(/\//g, '\\/')).join('|')})(\\/|\\?|$)`,
+  `^(${[API_PREFIX, MANAGER_PREFIX, EMULATOR_PREFIX, DESK_API_PREFIX, DESK_AUTH_PREFIX].map((p) => p.replace(/\//g, '\\/')).join('|')})(\\/|\\?|$)`,
 );
 
 /**

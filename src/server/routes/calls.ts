@@ -18,6 +18,27 @@ function sendJson(reply: FastifyReply, status: number, json: string) {
   return reply.code(status).type('application/json; charset=utf-8').send(json);
 }
 
+/** GET /calls, under the Call API and the Manager API alike (TENANT-MODE.md). */
+export function listCalls(services: Services) {
+  const { calls } = services;
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    const tenant = request.tenant!;
+    services.promoteDueCalls(tenant);
+    const query = parseListQuery(request.query as Record<string, unknown>);
+    const { bodies, total } = calls.list(
+      tenant.id,
+      query.filter,
+      query.order,
+      query.per,
+      (query.page - 1) * query.per,
+    );
+    reply.header('Total', String(total));
+    reply.header('Per-Page', String(query.per));
+    reply.header('Link', linkHeader(request.url, query, total));
+    return sendJson(reply, 200, `[${bodies.join(',')}]`);
+  };
+}
+
 export async function callRoutes(app: FastifyInstance, { services }: { services: Services }) {
   const { calls, tenants } = services;
 
@@ -47,22 +68,7 @@ export async function callRoutes(app: FastifyInstance, { services }: { services:
     return sendJson(reply, 201, json);
   });
 
-  app.get('/calls', async (request, reply) => {
-    const tenant = request.tenant!;
-    services.promoteDueCalls(tenant);
-    const query = parseListQuery(request.query as Record<string, unknown>);
-    const { bodies, total } = calls.list(
-      tenant.id,
-      query.filter,
-      query.order,
-      query.per,
-      (query.page - 1) * query.per,
-    );
-    reply.header('Total', String(total));
-    reply.header('Per-Page', String(query.per));
-    reply.header('Link', linkHeader(request.url, query, total));
-    return sendJson(reply, 200, `[${bodies.join(',')}]`);
-  });
+  app.get('/calls', listCalls(services));
 
   app.get<{ Params: { id: string } }>('/calls/:id', async (request, reply) => {
     const tenant = request.tenant!;

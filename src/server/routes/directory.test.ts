@@ -45,22 +45,95 @@ describe('GET /manager/api/v1/menus', () => {
 });
 
 describe('GET /manager/api/v1/agents', () => {
-  it('every fixture agent with exactly the documented keys', async () => {
+  it("every fixture agent in the Manager API's shape: status an object, roles, the emulator's facts as extra keys", async () => {
     const agents = (await get('/agents')) as Json[];
     expect(agents.map((a) => a.email)).toEqual(fixture.agents.map((a) => a.email));
     expect(agents[1]).toEqual({
       id: 2,
       email: 'agent@somedomain.com',
-      name: 'Avery Agent',
       first_name: 'Avery',
+      middle_name: null,
       last_name: 'Agent',
+      name: 'Avery Agent',
       agent_number: '1002',
       avatar_url: null,
-      status: 'available',
+      online: true,
+      status: { id: 1, name: 'Available', color: '#2ecc71', wfm_id: null },
+      status_updated_at: null,
+      roles: ['agent'],
+      teams: [],
+      channels: ['voice'],
+      created_at: null,
+      last_login_time: null,
       can_make_calls: true,
       outbound_numbers: [NUM.agentFirst, NUM.agentSecond],
+      disabled: false,
     });
-    expect(agents[0]).toMatchObject({ name: 'Admin UJET', outbound_numbers: [] });
+    expect(agents[0]).toMatchObject({ name: 'Admin UJET', roles: ['agent', 'manager', 'admin'] });
+    expect(agents[2]).toMatchObject({ online: false, status: { name: 'Offline' } });
+  });
+
+  it('pages with page and per (at most 100), with Link, Total and Per-Page', async () => {
+    const first = await server.request('GET', '/manager/api/v1/agents?per=3');
+    expect((first.body as Json[]).map((a) => a.id)).toEqual([1, 2, 3]);
+    expect(first.headers.get('total')).toBe('4');
+    expect(first.headers.get('per-page')).toBe('3');
+    expect(first.headers.get('link')).toContain(
+      '</manager/api/v1/agents?page=2&per=3>; rel="next"',
+    );
+    const second = await server.request('GET', '/manager/api/v1/agents?per=3&page=2');
+    expect((second.body as Json[]).map((a) => a.id)).toEqual([4]);
+    const big = await server.request('GET', '/manager/api/v1/agents?per=500');
+    expect(big.headers.get('per-page')).toBe('100');
+    expectError(
+      await server.request('GET', '/manager/api/v1/agents?page=0'),
+      400,
+      'page is not well formed',
+    );
+  });
+
+  it('filters by status_updated_at[from], sorted by status_updated_at', async () => {
+    const since = new Date().toISOString();
+    await ctl.agent('allen@somedomain.com', { status: 'available' });
+    await ctl.agent('trainee@somedomain.com', { status: 'unavailable' });
+    const changed = (await get(
+      `/agents?status_updated_at[from]=${encodeURIComponent(since)}&sort_column=status_updated_at`,
+    )) as Json[];
+    expect(changed.map((a) => a.email)).toEqual(['allen@somedomain.com', 'trainee@somedomain.com']);
+  });
+
+  it('a disabled agent is marked, and is no agent for the Call API', async () => {
+    await ctl.agent('admin@somedomain.com', { disabled: true });
+    const agents = (await get('/agents')) as Json[];
+    expect(agents[0]).toMatchObject({
+      email: 'admin@somedomain.com',
+      disabled: true,
+      online: false,
+    });
+    const answer = await server.request('POST', '/apps/api/v1/calls', {
+      body: {
+        call_type: 'Voice Outbound (API)',
+        agent_email: 'admin@somedomain.com',
+        end_user_number: '+1 859-657-9625',
+      },
+    });
+    expectError(answer, 400, 'Not a valid agent email');
+  });
+});
+
+describe('GET /manager/api/v1/calls', () => {
+  it('answers what /apps/api/v1/calls answers, with its own page links', async () => {
+    await server.request('POST', '/apps/api/v1/calls', {
+      body: { call_type: 'Voice Inbound (API)', menu_id: 7, end_user_number: '+1 205 123 4567' },
+    });
+    const apps = await server.request('GET', '/apps/api/v1/calls');
+    const manager = await server.request('GET', '/manager/api/v1/calls');
+    expect(manager.status).toBe(200);
+    expect(manager.body).toEqual(apps.body);
+    expect(manager.headers.get('total')).toBe('1');
+    expect(manager.headers.get('link')).toContain(
+      '</manager/api/v1/calls?page=1&per=25>; rel="first"',
+    );
   });
 });
 

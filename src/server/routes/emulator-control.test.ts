@@ -73,7 +73,8 @@ describe('PATCH /emulator/agents/:email', () => {
       outbound_numbers: [NUM.agentFirst],
     });
     expect(answer.status).toBe(200);
-    expect(answer.body).toEqual({
+    // The agent as the Manager API shows it: "available" is its Available status object.
+    expect(answer.body).toMatchObject({
       id: 3,
       email: 'allen@somedomain.com',
       name: 'Allen Park',
@@ -81,11 +82,16 @@ describe('PATCH /emulator/agents/:email', () => {
       last_name: 'Park',
       agent_number: '1003',
       avatar_url: null,
-      status: 'available',
+      online: true,
+      status: { name: 'Available' },
       can_make_calls: false,
       outbound_numbers: [NUM.agentFirst],
+      disabled: false,
     });
+    expect(Date.parse((answer.body as Json).status_updated_at as string)).not.toBeNaN();
     expect((await agents()).find((a) => a.id === 3)).toEqual(answer.body);
+    const off = await patch('/agents/allen%40somedomain.com', { status: 'unavailable' });
+    expect(off.body).toMatchObject({ online: false, status: { name: 'Offline' } });
   });
 
   it('the change is what the Call API sees next', async () => {
@@ -129,7 +135,7 @@ describe('PATCH /emulator/agents/:email', () => {
     expectError(
       await patch('/agents/admin%40somedomain.com', {}),
       400,
-      'status, can_make_calls, outbound_numbers, first_name, last_name or avatar_url required',
+      'status, can_make_calls, outbound_numbers, first_name, last_name, avatar_url or disabled required',
     );
     expectError(
       await patch('/agents/admin%40somedomain.com', { status: 'busy' }),

@@ -10,12 +10,13 @@ import {
 } from '../../contract/emulator.ts';
 import { isIso6391 } from '../../contract/languages.ts';
 import { isWellFormedPhone } from '../../contract/phone.ts';
+import { FaultsSchema, NO_FAULTS } from '../emulator/faults.ts';
 import { applyEvent } from '../emulator/lifecycle.ts';
 import { jsonObjectBody } from '../http/body.ts';
 import { HttpError, badRequest, notFound } from '../http/errors.ts';
 import type { Services } from '../services.ts';
 import { pathId } from './calls.ts';
-import { directoryAgent, directoryMenu } from './directory.ts';
+import { directoryMenu, managerAgent } from './directory.ts';
 
 // The emulator's control API: puts the tenant into each state and moves calls through
 // their lives. Registered only when the server is the emulator.
@@ -40,7 +41,19 @@ export async function emulatorRoutes(app: FastifyInstance, { services }: { servi
 
   app.post('/reset', async (request, reply) => {
     tenants.reset(request.tenant!);
+    services.faults.delete(request.tenant!.id);
     return reply.code(204).send();
+  });
+
+  app.put('/faults', async (request) => {
+    const tenant = request.tenant!;
+    const patch = parsePatch(FaultsSchema, jsonObjectBody(request), [
+      'create_delay_ms',
+      'create_lost',
+    ]);
+    const next = { ...(services.faults.get(tenant.id) ?? NO_FAULTS), ...patch };
+    services.faults.set(tenant.id, next);
+    return next;
   });
 
   app.patch<{ Params: { email: string } }>('/agents/:email', async (request) => {
@@ -55,17 +68,18 @@ export async function emulatorRoutes(app: FastifyInstance, { services }: { servi
       'first_name',
       'last_name',
       'avatar_url',
+      'disabled',
     ]);
     if (patch.outbound_numbers?.some((n) => !isWellFormedPhone(n))) {
       throw badRequest(apiErrorText.paramNotWellFormed('outbound_numbers'));
     }
+    const at = tenants.now(tenant).toISOString();
     tenants.updateDirectory(tenant, (d) => {
-      Object.assign(
-        d.agents.find((a) => a.email.toLowerCase() === email)!,
-        patch,
-      );
+      const agent = d.agents.find((a) => a.email.toLowerCase() === email)!;
+      if (patch.status !== undefined && patch.status !== agent.status) agent.status_updated_at = at;
+      Object.assign(agent, patch);
     });
-    return directoryAgent(tenant.directory.agents.find((a) => a.email.toLowerCase() === email)!);
+    return managerAgent(tenant.directory.agents.find((a) => a.email.toLowerCase() === email)!);
   });
 
   app.patch<{ Params: { id: string } }>('/menus/:id', async (request) => {

@@ -150,8 +150,9 @@ describe('one list for framing and for messages (the real server)', () => {
     expect(frameAncestors(page.headers.get('content-security-policy'))).toBe(
       "'self' https://crm.example.com https://*.kustomerapp.com:8443 http://localhost:4188",
     );
-    const session = await fetch(`${server.baseUrl}/desk/api/session`, {
-      headers: { 'X-Switchboard-Desk': '1' },
+    // Known before anyone signs in: the framed desk talks to its host from the start.
+    const session = await fetch(`${server.baseUrl}/desk/api/embed`, {
+      headers: { 'x-switchboard-desk': '1' },
     });
     expect(await session.json()).toMatchObject({
       embed_protocol: 'switchboard/v1',

@@ -11,7 +11,7 @@ import { join, sep } from 'node:path';
 export const WEB_ROOT = join(process.cwd(), 'dist', 'web');
 
 /** The desk's pages: the SPA's routes (react-router), each answered with index.html. */
-export const DESK_PAGES = ['/', '/calls', '/calls/*', '/embed/*'] as const;
+export const DESK_PAGES = ['/', '/calls', '/calls/*', '/embed/*', '/sign-in'] as const;
 
 export async function webRoutes(app: FastifyInstance, { root = WEB_ROOT }: { root?: string } = {}) {
   const indexPath = join(root, 'index.html');

@@ -82,15 +82,16 @@ export async function startTestServer(
     RATE_LIMIT_PER_SECOND: 0,
     LOGIN_FAILURES_PER_ADDRESS: 0,
     LOGIN_FAILURES_PER_TENANT: 0,
+    UPSTREAM_BUDGET_PER_SECOND: 0,
     ...overrides,
     DATA_DIR: dataDir,
-    PORT: 0,
   });
   const app = await buildApp({
     config,
     logger: logStream ? { ...loggerOptions(config, {}), stream: logStream } : false,
   });
-  await app.listen({ port: 0, host: '127.0.0.1' });
+  // Port 0 (the OS chooses) unless the test reserved one (freePort) for a peer to know first.
+  await app.listen({ port: overrides.PORT ?? 0, host: '127.0.0.1' });
   const address = app.server.address();
   if (!address || typeof address === 'string') throw new Error('no port');
   const baseUrl = `http://127.0.0.1:${address.port}`;

@@ -7,19 +7,106 @@ import LinearProgress from '@mui/material/LinearProgress';
 import Link from '@mui/material/Link';
 import Toolbar from '@mui/material/Toolbar';
 import Typography from '@mui/material/Typography';
-import { useQuery } from '@tanstack/react-query';
-import { Outlet, useLocation, useNavigation } from 'react-router';
-import { sessionQueries } from '../calls/api/directory-queries.ts';
-import { useCallApiClient } from '../calls/api/api-client-context.tsx';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef, useState } from 'react';
+import { Navigate, Outlet, useLocation, useNavigation, useSearchParams } from 'react-router';
+import { useCallApiClient } from '../desk/api-client.tsx';
+import { useDeskAuth } from '../desk/auth.tsx';
+import { useDeskEvents } from '../desk/desk-events.tsx';
+import { sessionQueries } from '../desk/session-queries.ts';
+import { SignInPage } from '../desk/sign-in-page.tsx';
 import { useFramed } from '../embed/embed-context.tsx';
-import { ActingAgentPicker } from './acting-agent-picker.tsx';
-import { OfflineBanner } from './offline-banner.tsx';
+import { OfflineBanner } from '../desk/offline-banner.tsx';
+import { isCallApiError } from '../lib/api-error.ts';
+
+/** A path of the desk to go back to after sign-in; anything else is the call list. */
+function returnPath(value: string | null): string {
+  return value && /^\/(?![/\\])/.test(value) && value !== '/sign-in' ? value : '/calls';
+}
+
+/** Pages that work without anybody signed in: the integrator's diagnostics. */
+const OPEN_PAGES = ['/embed/check'];
+
+/**
+ * Tells the desk's listeners (the host page) when a session starts and when it ends, and
+ * answers whether one ended while this desk was open.
+ */
+function useSessionEvents(
+  email: string | undefined,
+  name: string | undefined,
+  signedOut: boolean,
+): boolean {
+  const events = useDeskEvents();
+  const known = useRef<string | undefined>(undefined);
+  const [ended, setEnded] = useState(false);
+  useEffect(() => {
+    if (email && known.current !== email) {
+      known.current = email;
+      setEnded(false);
+      events.emit({ type: 'session.started', agent_email: email, agent_name: name ?? email });
+    } else if (!email && known.current) {
+      known.current = undefined;
+      setEnded(true);
+      events.emit({ type: 'session.ended', reason: signedOut ? 'signed_out' : 'expired' });
+    }
+  }, [email, name, signedOut, events]);
+  return ended;
+}
+
+function AccountMenu({
+  name,
+  email,
+  onSignedOut,
+}: {
+  name: string;
+  email: string;
+  onSignedOut(): void;
+}) {
+  const auth = useDeskAuth();
+  const [busy, setBusy] = useState(false);
+  return (
+    <Box sx={{ display: 'flex', alignItems: 'center', gap: 1, minWidth: 0 }}>
+      <Box sx={{ minWidth: 0, textAlign: 'right' }}>
+        <Typography variant="body2" noWrap title={email}>
+          {name}
+        </Typography>
+        <Typography variant="caption" color="text.secondary" noWrap component="div">
+          {email}
+        </Typography>
+      </Box>
+      <Button
+        size="small"
+        variant="outlined"
+        disabled={busy}
+        onClick={async () => {
+          setBusy(true);
+          try {
+            await auth.signOut();
+          } finally {
+            setBusy(false);
+            onSignedOut();
+          }
+        }}
+      >
+        Sign out
+      </Button>
+    </Box>
+  );
+}
 
 export function AppShell() {
   const client = useCallApiClient();
+  const queryClient = useQueryClient();
   const session = useQuery(sessionQueries.session(client));
+  const [signedOut, setSignedOut] = useState(false);
+  const [searchParams] = useSearchParams();
   const navigation = useNavigation();
-  const { pathname } = useLocation();
+  const { pathname, search } = useLocation();
+  const unauthenticated = isCallApiError(session.error) && session.error.status === 401;
+  const agent = unauthenticated ? undefined : session.data?.agent;
+  const ended = useSessionEvents(agent?.email, agent?.name, signedOut);
+  const open = OPEN_PAGES.includes(pathname);
+  const onSignInPage = pathname === '/sign-in';
   const onList = pathname === '/calls' || pathname === '/calls/';
   const onNew = pathname.startsWith('/calls/new');
   // In a CRM's frame every pixel counts: the bar scrolls away, and the frame's own title
@@ -66,11 +153,22 @@ export function AppShell() {
               New call
             </Button>
           </Box>
-          {session.data?.mode === 'emulator' && (
+          {session.data?.capabilities.simulate && (
             <Chip size="small" color="warning" variant="outlined" label="Emulator" />
           )}
           <Box sx={{ flexGrow: 1 }} />
-          <ActingAgentPicker />
+          {agent && (
+            <AccountMenu
+              name={agent.name}
+              email={agent.email}
+              onSignedOut={() => {
+                setSignedOut(true);
+                // Nothing of the agent's stays in this tab once signed out.
+                queryClient.removeQueries({ predicate: (q) => q.queryKey[0] !== 'embed-settings' });
+                void queryClient.invalidateQueries({ queryKey: ['session'] });
+              }}
+            />
+          )}
         </Toolbar>
         {navigation.state === 'loading' && (
           <LinearProgress
@@ -87,7 +185,24 @@ export function AppShell() {
         maxWidth="lg"
         sx={{ py: 2, px: { xs: 1, sm: 2 } }}
       >
-        <Outlet />
+        {open ? (
+          <Outlet />
+        ) : agent && onSignInPage ? (
+          <Navigate to={returnPath(searchParams.get('return_to'))} replace />
+        ) : unauthenticated || onSignInPage ? (
+          <SignInPage
+            framed={framed}
+            returnTo={
+              onSignInPage ? returnPath(searchParams.get('return_to')) : `${pathname}${search}`
+            }
+            error={onSignInPage ? searchParams.get('error') : null}
+            ended={ended}
+          />
+        ) : (
+          // Signed in, or not known yet (the page paints at once and the agent's details
+          // arrive with the session), or the server is out of reach (each page says so).
+          <Outlet />
+        )}
       </Container>
     </Box>
   );

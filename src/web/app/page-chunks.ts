@@ -1,4 +1,5 @@
 import type { ReactPromise } from 'react';
+import type { PageName } from '../desk/page-preload.tsx';
 
 // Pages whose code is fetched ahead of the navigation that shows them (routes.tsx renders
 // them; the pages that lead to them prefetch).
@@ -29,3 +30,12 @@ function chunk<T>(load: () => Promise<T>): () => ReactPromise<T> {
 
 /** The call page: where Create call and a row of the list lead. */
 export const loadCallDetail = chunk(() => import('../calls/call-detail/call-detail-page.tsx'));
+
+/** What the kit's usePagePreload() does in this desk: fetch the named page's code. */
+export function preloadPage(page: PageName): void {
+  switch (page) {
+    case 'call-detail':
+      void loadCallDetail();
+      return;
+  }
+}

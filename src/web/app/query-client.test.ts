@@ -1,13 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CallApiError, parseRetryAfter } from '../../contract/client.ts';
-import { startTestServer, type TestServer } from '../../server/test/test-server.ts';
-import { createDeskApiClient } from '../calls/api/api-client-context.tsx';
+import { CallApiError, createCallApiClient, parseRetryAfter } from '../../contract/client.ts';
+import {
+  FIXTURE_CREDENTIALS,
+  startTestServer,
+  type TestServer,
+} from '../../server/test/test-server.ts';
 import { callQueries } from '../calls/api/call-queries.ts';
 import { createDeskQueryClient, retryDelay } from './query-client.ts';
 
-// One layer of retries: the desk's query client asks again, the API client does not. A
-// server that refuses every request for the rate (a bucket smaller than one request, so
-// every answer is 429 with Retry-After: 1) is asked three times per read, not nine.
+// One layer of retries: the desk's query client asks again, the API client (the one the
+// desk uses, as the desk builds it: no retries of its own) does not. A server that refuses
+// every request for the rate (a bucket smaller than one request, so every answer is 429
+// with Retry-After: 1) is asked three times per read, not nine.
 
 let server: TestServer;
 beforeAll(async () => {
@@ -15,18 +19,22 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-function countedDesk() {
+function countedClient(baseUrl: string) {
   const sent: string[] = [];
-  const client = createDeskApiClient(`${server.baseUrl}/desk/api`, async (input, init) => {
-    sent.push(`${init?.method ?? 'GET'} ${String(input)}`);
-    return fetch(input, init);
+  const client = createCallApiClient({
+    baseUrl,
+    credentials: FIXTURE_CREDENTIALS,
+    fetch: async (input, init) => {
+      sent.push(`${init?.method ?? 'GET'} ${String(input)}`);
+      return fetch(input, init);
+    },
   });
   return { client, sent, queryClient: createDeskQueryClient() };
 }
 
 describe('retries at the desk', () => {
   it('a read refused for the rate is asked three times in all, then fails with the wait', async () => {
-    const { client, sent, queryClient } = countedDesk();
+    const { client, sent, queryClient } = countedClient(server.baseUrl);
     const error = await queryClient
       .fetchQuery(callQueries.list(client, {}))
       .catch((e: unknown) => e as CallApiError);
@@ -37,7 +45,7 @@ describe('retries at the desk', () => {
   });
 
   it('a write refused for the rate is asked again too, three times in all', async () => {
-    const { client, sent, queryClient } = countedDesk();
+    const { client, sent, queryClient } = countedClient(server.baseUrl);
     const mutation = queryClient.getMutationCache().build(queryClient, {
       mutationFn: () =>
         client.createCall({
@@ -53,12 +61,7 @@ describe('retries at the desk', () => {
   it('a write refused for what it is, is not asked again', async () => {
     const fine = await startTestServer();
     try {
-      const sent: string[] = [];
-      const client = createDeskApiClient(`${fine.baseUrl}/desk/api`, async (input, init) => {
-        sent.push(String(input));
-        return fetch(input, init);
-      });
-      const queryClient = createDeskQueryClient();
+      const { client, sent, queryClient } = countedClient(fine.baseUrl);
       const mutation = queryClient.getMutationCache().build(queryClient, {
         mutationFn: () =>
           client.createCall({

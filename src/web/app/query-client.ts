@@ -1,4 +1,4 @@
-import { QueryClient } from '@tanstack/react-query';
+import { MutationCache, QueryCache, QueryClient } from '@tanstack/react-query';
 import { isCallApiError } from '../lib/api-error.ts';
 
 /** A 4xx other than 408/429 says the request itself is wrong: asking again will not help. */
@@ -23,7 +23,16 @@ export function retryDelay(failureCount: number, error: unknown): number {
  * is answered before anything is done, so asking again cannot do it twice).
  */
 export function createDeskQueryClient(): QueryClient {
-  return new QueryClient({
+  // A 401 anywhere means the session has ended (expired, signed out in another tab, the
+  // agent removed): the session is read again, and the shell then asks to sign in.
+  const onError = (error: unknown) => {
+    if (isCallApiError(error) && error.status === 401) {
+      void queryClient.invalidateQueries({ queryKey: ['session'] });
+    }
+  };
+  const queryClient: QueryClient = new QueryClient({
+    queryCache: new QueryCache({ onError }),
+    mutationCache: new MutationCache({ onError }),
     defaultOptions: {
       queries: {
         retry: (failureCount, error) => failureCount < 2 && isRetryable(error),
@@ -38,4 +47,5 @@ export function createDeskQueryClient(): QueryClient {
       },
     },
   });
+  return queryClient;
 }

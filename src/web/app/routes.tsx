@@ -2,10 +2,10 @@ import { Suspense, use } from 'react';
 import { redirect, type RouteObject } from 'react-router';
 import { afterPaintWhenIdle } from '../lib/idle.ts';
 import { AppShell } from './app-shell.tsx';
-import { RouteErrorBoundary } from './error-boundaries.tsx';
-import { NotFoundPage } from './not-found-page.tsx';
+import { RouteErrorBoundary } from '../desk/error-boundaries.tsx';
+import { NotFoundPage } from '../desk/not-found-page.tsx';
 import { loadCallDetail } from './page-chunks.ts';
-import { PageSkeleton } from './page-skeleton.tsx';
+import { PageSkeleton } from '../desk/page-skeleton.tsx';
 
 // Each page is its own chunk, so the first load carries only the shell and the page asked for.
 

@@ -4,15 +4,12 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Call } from '../../contract/calls.ts';
 import type { CallApiClient } from '../../contract/client.ts';
 import { DeskMessageSchema, EMBED_PROTOCOL, type DeskMessage } from '../../contract/embed.ts';
-import type { DeskController } from '../app/create-desk.tsx';
+import type { DeskController } from '../desk/desk-controller.ts';
 import { callQueries } from '../calls/api/call-queries.ts';
-import {
-  createEmbedBridge,
-  parseHostMessage,
-  type BridgeWindow,
-  type EmbedBridge,
-} from './embed-bridge.ts';
-import { createDeskEvents, type DeskEvents } from '../app/desk-events.tsx';
+import type { BridgeWindow } from './bridge-connection.ts';
+import { createEmbedBridge, type EmbedBridge } from './embed-bridge.ts';
+import { parseHostMessage } from './host-messages.ts';
+import { createDeskEvents, type DeskEvents } from '../desk/desk-events.tsx';
 import type { FrameContext } from './frame-context.ts';
 
 // The desk's half of the postMessage contract, against a real QueryClient and a stand-in
@@ -41,7 +38,6 @@ interface Harness {
   controller: {
     dial: ReturnType<typeof vi.fn>;
     openCall: ReturnType<typeof vi.fn>;
-    setAgent: ReturnType<typeof vi.fn>;
   };
   events: DeskEvents;
   queryClient: QueryClient;
@@ -67,7 +63,8 @@ function setUp(
     allowed?: string[];
     sessionFails?: boolean;
     calls?: Record<number, Call>;
-    agents?: string[];
+    /** Who is signed in at the desk (the admin unless said). */
+    signedIn?: string;
   } = {},
 ): Harness {
   const win = new EventTarget();
@@ -75,7 +72,6 @@ function setUp(
   const controller = {
     dial: vi.fn(async () => {}),
     openCall: vi.fn(async () => {}),
-    setAgent: vi.fn(),
   };
   const events = createDeskEvents();
   const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
@@ -83,32 +79,29 @@ function setUp(
   let resolveSession!: () => void;
   const sessionRead = new Promise<void>((resolve) => (resolveSession = resolve));
   const client = {
-    async session() {
+    async embedSettings() {
       try {
         if (options.sessionFails) throw apiError(502, 'The Call API could not be reached');
         return {
-          mode: 'emulator',
-          tenant: 'somedomain',
           embed_protocol: EMBED_PROTOCOL,
           embed_allowed_origins: options.allowed ?? [CRM],
-          autoplay: false,
         };
       } finally {
         setTimeout(resolveSession, 0);
       }
     },
+    async session() {
+      const email = options.signedIn ?? 'admin@somedomain.com';
+      return {
+        agent: { id: 1, email, name: email, roles: ['agent'], avatar_url: null },
+        tenant: 'somedomain',
+        capabilities: { simulate: true, sign_out: true, act_for_others: false, autoplay: false },
+      };
+    },
     async getCall(id: number) {
       const call = options.calls?.[id];
       if (!call) throw apiError(404, 'Resource not found');
       return call;
-    },
-    async listAgents() {
-      return (options.agents ?? ['admin@somedomain.com', 'agent@somedomain.com']).map(
-        (email, i) => ({
-          id: i + 1,
-          email,
-        }),
-      );
     },
   } as unknown as CallApiClient;
   const frame: FrameContext = {
@@ -272,7 +265,6 @@ describe('the embedding bridge', () => {
     await flush();
     expect(h.controller.dial).not.toHaveBeenCalled();
     expect(h.controller.openCall).not.toHaveBeenCalled();
-    expect(h.controller.setAgent).not.toHaveBeenCalled();
     // Only the ready: nothing is answered to what was ignored.
     expect(h.posted().map((m) => m.type)).toEqual(['ready']);
     const reasons = h.bridge
@@ -295,11 +287,11 @@ describe('the embedding bridge', () => {
 
   it('keeps host messages that arrive before the allowlist is read, and carries them out after', async () => {
     const h = setUp();
-    h.send(message('set_agent', { agent_email: 'agent@somedomain.com' }));
-    expect(h.controller.setAgent).not.toHaveBeenCalled();
+    h.send(message('dial', { end_user_number: '+1 205 123 4567' }));
+    expect(h.controller.dial).not.toHaveBeenCalled();
     await h.settled();
     await flush();
-    expect(h.controller.setAgent).toHaveBeenCalledWith('agent@somedomain.com');
+    expect(h.controller.dial).toHaveBeenCalledWith({ end_user_number: '+1 205 123 4567' });
   });
 
   it('opens a call that exists, and answers error for one that does not', async () => {
@@ -315,17 +307,27 @@ describe('the embedding bridge', () => {
     );
   });
 
-  it('sets a known agent, and answers error for someone who is not an agent', async () => {
-    const h = setUp();
+  it('set_agent may only name the agent signed in; a dial may not place a call as anyone else', async () => {
+    const h = setUp({ signedIn: 'agent@somedomain.com' });
     await h.settled();
     h.send(message('set_agent', { agent_email: 'Agent@Somedomain.com' }));
-    h.send(message('set_agent', { agent_email: 'nobody@example.com' }));
+    await flush();
+    expect(h.posted().map((m) => m.type)).toEqual(['ready']);
+    h.send(message('set_agent', { agent_email: 'admin@somedomain.com' }));
     await vi.waitFor(() => expect(h.posted().map((m) => m.type)).toContain('error'));
-    expect(h.controller.setAgent).toHaveBeenCalledExactlyOnceWith('agent@somedomain.com');
     expect(h.posted().at(-1)).toEqual(
       message('error', {
-        message: 'nobody@example.com is not an agent of this tenant',
+        message: 'The desk acts only as agent@somedomain.com, the agent signed in',
         request_type: 'set_agent',
+      }),
+    );
+    h.send(message('dial', { agent_email: 'admin@somedomain.com', create: true }));
+    await vi.waitFor(() => expect(h.posted().filter((m) => m.type === 'error')).toHaveLength(2));
+    expect(h.controller.dial).not.toHaveBeenCalled();
+    expect(h.posted().at(-1)).toEqual(
+      message('error', {
+        message: 'The desk places calls only as agent@somedomain.com, the agent signed in',
+        request_type: 'dial',
       }),
     );
   });

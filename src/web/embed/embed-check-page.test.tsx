@@ -4,8 +4,8 @@ import { cleanup, render, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CallApiClient } from '../../contract/client.ts';
 import { EMBED_PROTOCOL } from '../../contract/embed.ts';
-import { CallApiClientProvider } from '../calls/api/api-client-context.tsx';
-import type { BridgeState } from './embed-bridge.ts';
+import { CallApiClientProvider } from '../desk/api-client.tsx';
+import type { BridgeState } from './bridge-connection.ts';
 import { EmbedProvider } from './embed-context.tsx';
 import { EmbedCheckPage } from './embed-check-page.tsx';
 import type { EmbedHandle } from './start-embed.ts';
@@ -18,13 +18,16 @@ const CRM = 'http://localhost:4188';
 
 function renderPage(state: BridgeState | null, allowed: string[] = [CRM]) {
   const client = {
-    session: async () => ({
-      mode: 'emulator',
-      tenant: 'somedomain',
+    embedSettings: async () => ({
       embed_protocol: EMBED_PROTOCOL,
       embed_allowed_origins: allowed,
-      autoplay: false,
     }),
+    session: async () => {
+      throw Object.assign(new Error('Sign in to use the desk'), {
+        name: 'CallApiError',
+        status: 401,
+      });
+    },
   } as unknown as CallApiClient;
   const handle: EmbedHandle | null = state && {
     getState: () => state,

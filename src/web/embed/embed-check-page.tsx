@@ -15,9 +15,9 @@ import {
   originMatchesRule,
   parseAllowList,
 } from '../../contract/embed.ts';
-import { useCallApiClient } from '../calls/api/api-client-context.tsx';
-import { sessionQueries } from '../calls/api/directory-queries.ts';
-import type { BridgeLogEntry, BridgeState } from './embed-bridge.ts';
+import { useCallApiClient } from '../desk/api-client.tsx';
+import { sessionQueries } from '../desk/session-queries.ts';
+import type { BridgeLogEntry, BridgeState } from './bridge-connection.ts';
 import { useEmbedState } from './embed-context.tsx';
 import { readFrameContext } from './frame-context.ts';
 import { runFrameChecks, type CheckResult, type FrameChecks } from './frame-checks.ts';
@@ -209,6 +209,7 @@ function LogItem({ entry }: { entry: BridgeLogEntry }) {
 
 export function EmbedCheckPage() {
   const client = useCallApiClient();
+  const settings = useQuery(sessionQueries.embed(client));
   const session = useQuery(sessionQueries.session(client));
   const bridge = useEmbedState();
   const framed = bridge?.frame.framed ?? readFrameContext().framed;
@@ -223,7 +224,8 @@ export function EmbedCheckPage() {
     };
   }, [framed]);
 
-  const allowedOrigins = session.data?.embed_allowed_origins ?? bridge?.allowedOrigins ?? undefined;
+  const allowedOrigins =
+    settings.data?.embed_allowed_origins ?? bridge?.allowedOrigins ?? undefined;
   const received = bridge?.log.filter((e) => e.direction === 'in') ?? [];
   const log = [...(bridge?.log ?? [])].reverse();
 
@@ -240,7 +242,7 @@ export function EmbedCheckPage() {
       <OriginVerdict
         bridge={bridge}
         allowedOrigins={allowedOrigins}
-        sessionFailed={session.isError}
+        sessionFailed={settings.isError}
       />
       <Section title="This frame">
         <Box component="dl" sx={{ m: 0 }}>
@@ -256,10 +258,19 @@ export function EmbedCheckPage() {
               (framed ? 'Nobody yet' : 'Nobody: the desk posts messages only when framed')}
           </Fact>
           <Fact label="Bridge">{bridge ? STATUS_TEXT[bridge.status] : 'Not running.'}</Fact>
+          <Fact label="Session">
+            {session.data
+              ? session.data.transport === 'token'
+                ? `${session.data.agent.email}, held in this frame's memory: the browser blocks its cookies, so a reload asks to sign in again`
+                : `${session.data.agent.email}, in ${framed ? "this frame's own (partitioned) cookie" : 'the desk’s cookie'}`
+              : session.isPending
+                ? 'Reading…'
+                : 'Not signed in'}
+          </Fact>
           <Fact label="Allowed origins">
             {allowedOrigins
               ? allowedOrigins.join(', ')
-              : session.isError
+              : settings.isError
                 ? 'Could not be read'
                 : 'Reading…'}
             {allowedOrigins ? ', and the desk’s own origin' : ''}

@@ -1,5 +1,5 @@
 import { createContext, useContext, useSyncExternalStore, type ReactNode } from 'react';
-import type { BridgeState } from './embed-bridge.ts';
+import type { BridgeState } from './bridge-connection.ts';
 import type { EmbedHandle } from './start-embed.ts';
 
 // The running bridge, for the pages that show it (the diagnostics page) or adapt to it

@@ -3,8 +3,8 @@ import { QueryClient } from '@tanstack/react-query';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { CallApiClient } from '../../contract/client.ts';
 import { EMBED_PROTOCOL } from '../../contract/embed.ts';
-import type { DeskController } from '../app/create-desk.tsx';
-import { createDeskEvents } from '../app/desk-events.tsx';
+import type { DeskController } from '../desk/desk-controller.ts';
+import { createDeskEvents } from '../desk/desk-events.tsx';
 import { startEmbedding, type EmbedHandle } from './start-embed.ts';
 
 // The entry point's side: the bridge loads on its own, and a host that talks before it is
@@ -28,17 +28,12 @@ function fakeDesk() {
   const controller = {
     dial: vi.fn(async () => {}),
     openCall: vi.fn(async () => {}),
-    setAgent: vi.fn(),
   };
   const client = {
-    session: async () => ({
-      mode: 'emulator',
-      tenant: 'somedomain',
+    embedSettings: async () => ({
       embed_protocol: EMBED_PROTOCOL,
       embed_allowed_origins: [CRM],
-      autoplay: false,
     }),
-    listAgents: async () => [{ id: 1, email: 'admin@somedomain.com' }],
   } as unknown as CallApiClient;
   return {
     controller: controller as unknown as DeskController & typeof controller,
@@ -71,14 +66,14 @@ describe('startEmbedding', () => {
       win,
       {
         protocol: EMBED_PROTOCOL,
-        type: 'set_agent',
-        payload: { agent_email: 'admin@somedomain.com' },
+        type: 'dial',
+        payload: { end_user_number: '+1 205 123 4567' },
       },
       CRM,
       parent,
     );
     await vi.waitFor(() =>
-      expect(desk.controller.setAgent).toHaveBeenCalledWith('admin@somedomain.com'),
+      expect(desk.controller.dial).toHaveBeenCalledWith({ end_user_number: '+1 205 123 4567' }),
     );
     expect(handle.getState().status).toBe('connected');
     expect(parent.postMessage).toHaveBeenCalledWith(
@@ -90,7 +85,7 @@ describe('startEmbedding', () => {
       CRM,
     );
     // Handed over once, not twice.
-    expect(desk.controller.setAgent).toHaveBeenCalledTimes(1);
+    expect(desk.controller.dial).toHaveBeenCalledTimes(1);
   });
 
   it('tells subscribers when the bridge changes', async () => {

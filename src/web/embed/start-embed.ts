@@ -1,8 +1,9 @@
 import type { QueryClient } from '@tanstack/react-query';
 import type { CallApiClient } from '../../contract/client.ts';
-import type { DeskController } from '../app/create-desk.tsx';
-import type { BridgeState, EmbedBridge } from './embed-bridge.ts';
-import type { DeskEvents } from '../app/desk-events.tsx';
+import type { DeskController } from '../desk/desk-controller.ts';
+import type { BridgeState } from './bridge-connection.ts';
+import type { EmbedBridge } from './embed-bridge.ts';
+import type { DeskEvents } from '../desk/desk-events.tsx';
 import { readFrameContext } from './frame-context.ts';
 
 // What the entry point starts beside the desk: the postMessage bridge when the desk is in a

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Call } from '../../contract/calls.ts';
 import type { CallApiClient } from '../../contract/client.ts';
 import { callQueries } from '../calls/api/call-queries.ts';
-import { createDeskEvents, type DeskEvents } from '../app/desk-events.tsx';
+import { createDeskEvents, type DeskEvents } from '../desk/desk-events.tsx';
 import { startTabSync, TAB_SYNC_CHANNEL, type TabChannel } from './tab-sync.ts';
 
 // Two desks ("tabs"), each with its own QueryClient, joined by a channel: what the server

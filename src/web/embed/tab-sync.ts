@@ -1,7 +1,7 @@
 import type { QueryClient } from '@tanstack/react-query';
 import type { CallApiClient } from '../../contract/client.ts';
 import { callQueries } from '../calls/api/call-queries.ts';
-import type { DeskEvent, DeskEvents } from '../app/desk-events.tsx';
+import type { DeskEvent, DeskEvents } from '../desk/desk-events.tsx';
 
 // Several tabs (or several frames in one CRM page) of the desk stay consistent: what the
 // server accepted in one tab is announced on a BroadcastChannel, and the others invalidate

@@ -2,8 +2,9 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CallApiClient } from '../../contract/client.ts';
-import { createDeskApiClient } from '../calls/api/api-client-context.tsx';
+import { createCallApiClient, type CallApiClient } from '../../contract/client.ts';
+import { signIn } from '../../server/test/sign-in.ts';
+import fixture from '../../server/fixtures/fixture-tenant.json' with { type: 'json' };
 
 // The real server for the desk's component tests: `src/server/main.ts` in its own process,
 // on a random loopback port and a temporary data directory, reached over real HTTP exactly
@@ -13,10 +14,18 @@ import { createDeskApiClient } from '../calls/api/api-client-context.tsx';
 export interface DeskTestServer {
   /** e.g. http://127.0.0.1:43121 */
   baseUrl: string;
-  /** The desk's own client (X-Switchboard-Desk, no credentials), for arranging state. */
+  /**
+   * The emulator's own API with the fixture tenant's credentials, for arranging state and
+   * checking what the desk did (the desk itself goes through /desk/api, signed in).
+   */
   client: CallApiClient;
+  /** A session of each fixture agent, signed in through the emulator's identity provider. */
+  sessions: Record<string, string>;
   close(): Promise<void>;
 }
+
+/** Outbound calls for another agent: the admin's role may (DESK_ACT_FOR_OTHERS_ROLES). */
+export const ACTS_FOR_OTHERS = 'admin@somedomain.com';
 
 export async function startDeskServer(env: Record<string, string> = {}): Promise<DeskTestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-web-test-'));
@@ -27,6 +36,8 @@ export async function startDeskServer(env: Record<string, string> = {}): Promise
       NODE_ENV: 'test',
       RATE_LIMIT_PER_SECOND: '0',
       EMULATOR_AUTOPLAY: '0',
+      UPSTREAM_BUDGET_PER_SECOND: '0',
+      DESK_ACT_FOR_OTHERS_ROLES: 'admin',
       LOG_LEVEL: 'warn',
       ...env,
       DATA_DIR: dataDir,
@@ -65,9 +76,18 @@ export async function startDeskServer(env: Record<string, string> = {}): Promise
     }
     await new Promise((r) => setTimeout(r, 50));
   }
+  const sessions: Record<string, string> = {};
+  for (const agent of fixture.agents) {
+    sessions[agent.email] = (await signIn(baseUrl, agent.email)).secret;
+  }
   return {
     baseUrl,
-    client: createDeskApiClient(`${baseUrl}/desk/api`),
+    sessions,
+    client: createCallApiClient({
+      baseUrl,
+      credentials: { subdomain: fixture.subdomain, token: fixture.api_token },
+      rateLimitRetries: 0,
+    }),
     async close() {
       if (child.exitCode === null) {
         child.kill('SIGTERM');

@@ -1,4 +1,4 @@
-import { cleanup, configure, render, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, configure, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach } from 'vitest';
 import { startDeskServer, type DeskTestServer } from './desk-server.ts';
@@ -45,17 +45,29 @@ export interface RenderedDesk {
   unmount(): void;
 }
 
-export function renderDesk(
-  server: Pick<DeskTestServer, 'baseUrl'>,
+/** Renders the whole desk at `path`, signed in as `agent` (the admin unless said). */
+export async function renderDesk(
+  server: Pick<DeskTestServer, 'baseUrl' | 'sessions'>,
   path: string,
-  options: { actingAgent?: string } = {},
-): RenderedDesk {
+  options: { agent?: string; waitForSession?: boolean } = {},
+): Promise<RenderedDesk> {
+  const agent = options.agent ?? 'admin@somedomain.com';
+  const token = server.sessions[agent];
+  if (!token) throw new Error(`no session for ${agent}`);
   const desk = createDesk({
     apiBaseUrl: `${server.baseUrl}/desk/api`,
     initialEntries: [path],
-    actingAgent: options.actingAgent ?? '',
+    sessionToken: token,
   });
-  const { unmount } = render(<DeskApp desk={desk} />);
+  // Awaited, so that what the first render starts (a deferred part of a page, a chunk it
+  // suspends on) is carried out as a browser would, not left queued in act's scope.
+  let unmount!: () => void;
+  await act(async () => {
+    unmount = render(<DeskApp desk={desk} />).unmount;
+  });
+  // As an agent would, start once the desk shows who is signed in (unless the test is about
+  // a desk that cannot know).
+  if (options.waitForSession !== false) await screen.findByRole('button', { name: 'Sign out' });
   return { desk, user: userEvent.setup(), unmount };
 }
 

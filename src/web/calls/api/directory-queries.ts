@@ -1,8 +1,8 @@
 import { queryOptions } from '@tanstack/react-query';
 import type { CallApiClient } from '../../../contract/client.ts';
 
-// The tenant's directory and the desk session: read by the shell (acting agent, emulator
-// badge) as well as the pages, so this module imports no schema code.
+// The tenant's directory: read by the shell (the acting agent's picker) as well as the
+// pages, so this module imports no schema code.
 
 export const directoryQueries = {
   all: () => ['directory'] as const,
@@ -23,14 +23,5 @@ export const directoryQueries = {
       queryKey: [...directoryQueries.all(), 'settings'] as const,
       queryFn: ({ signal }) => client.getCallSettings(signal),
       staleTime: 60_000,
-    }),
-};
-
-export const sessionQueries = {
-  session: (client: CallApiClient) =>
-    queryOptions({
-      queryKey: ['session'] as const,
-      queryFn: ({ signal }) => client.session(signal),
-      staleTime: Infinity,
     }),
 };

@@ -44,7 +44,7 @@ function timelineSteps(): string[] {
 describe('call detail', () => {
   it('shows the call, and a timeline that follows it through its life', async () => {
     const id = await inboundCall();
-    const { user } = renderDesk(server, `/calls/${id}`, { actingAgent: 'admin@somedomain.com' });
+    const { user } = await renderDesk(server, `/calls/${id}`, { agent: 'admin@somedomain.com' });
     expect(await screen.findByRole('heading', { name: `Call ${id}` })).toBeTruthy();
     expect(screen.getByText('Inbound call')).toBeTruthy();
     expect(screen.getByText('Queued', { selector: '.MuiChip-label' })).toBeTruthy();
@@ -94,7 +94,7 @@ describe('call detail', () => {
   it('shows a failed call with its readable fail reason', async () => {
     const id = await inboundCall();
     await server.client.emulator.sendEvent(id, { type: 'fail', fail_reason: 'eu_abandoned' });
-    renderDesk(server, `/calls/${id}`);
+    await renderDesk(server, `/calls/${id}`);
     expect(await screen.findByRole('heading', { name: `Call ${id}` })).toBeTruthy();
     await waitFor(() => expect(timelineSteps()).toContain('Failed: Customer abandoned the call'));
     expect(screen.getAllByText('Customer abandoned the call').length).toBeGreaterThan(0);
@@ -102,7 +102,7 @@ describe('call detail', () => {
 
   it('saves a customer flag with PATCH', async () => {
     const id = await inboundCall();
-    const { user } = renderDesk(server, `/calls/${id}`);
+    const { user } = await renderDesk(server, `/calls/${id}`);
     const verified = (await screen.findByRole('switch', {
       name: 'Verified customer',
     })) as HTMLInputElement;
@@ -121,7 +121,7 @@ describe('call detail', () => {
     const id = await inboundCall();
     // Terminal, so the page stops polling and keeps showing the call after it is gone.
     await server.client.emulator.sendEvent(id, { type: 'fail' });
-    const { user } = renderDesk(server, `/calls/${id}`);
+    const { user } = await renderDesk(server, `/calls/${id}`);
     const badActor = (await screen.findByRole('switch', { name: 'Bad actor' })) as HTMLInputElement;
     // The call disappears from the server: the PATCH answers 404.
     await server.client.emulator.reset();
@@ -145,7 +145,7 @@ describe('call detail', () => {
       scheduled_at: new Date(Date.now() + 86_400_000).toISOString(),
     });
     if (result.status !== 201) throw new Error('expected 201');
-    const { user } = renderDesk(server, `/calls/${result.call.id}`);
+    const { user } = await renderDesk(server, `/calls/${result.call.id}`);
     await user.click(await screen.findByRole('button', { name: 'Cancel scheduled call' }));
     await user.click(await screen.findByRole('button', { name: 'Yes, cancel it' }));
     await waitFor(() =>
@@ -156,7 +156,7 @@ describe('call detail', () => {
   });
 
   it('says when a call does not exist', async () => {
-    renderDesk(server, '/calls/424242');
+    await renderDesk(server, '/calls/424242');
     expect(await screen.findByText('Call 424242 was not found')).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Try again' })).toBeTruthy();
   });

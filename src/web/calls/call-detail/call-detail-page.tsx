@@ -8,11 +8,11 @@ import { useDeferredValue, useEffect, useState } from 'react';
 import { useParams } from 'react-router';
 import { isTerminalStatus } from '../../../contract/call-constants.ts';
 import { isCallApiError } from '../../lib/api-error.ts';
-import { describeError, ErrorPanel } from '../../app/error-boundaries.tsx';
-import { PageSkeleton } from '../../app/page-skeleton.tsx';
-import { useCallApiClient } from '../api/api-client-context.tsx';
+import { describeError, ErrorPanel } from '../../desk/error-boundaries.tsx';
+import { PageSkeleton } from '../../desk/page-skeleton.tsx';
+import { useCallApiClient } from '../../desk/api-client.tsx';
 import { callQueries } from '../api/call-queries.ts';
-import { sessionQueries } from '../api/directory-queries.ts';
+import { sessionQueries } from '../../desk/session-queries.ts';
 import { callTypeLabel } from '../common/call-labels.ts';
 import { StatusChip } from '../common/status-chip.tsx';
 import { CallFacts, MediaList, ParticipantsList, TransfersList } from './call-sections.tsx';
@@ -136,7 +136,7 @@ function CallDetail({ id }: { id: number }) {
             <Section title="Timeline">
               <CallTimeline call={call} now={now} />
             </Section>
-            {session.data?.mode === 'emulator' && (
+            {session.data?.capabilities.simulate && (
               <Section title="Simulate">
                 <SimulatePanel call={call} />
               </Section>

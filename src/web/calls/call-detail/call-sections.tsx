@@ -10,7 +10,7 @@ import type { Call } from '../../../contract/calls.ts';
 import { languageName } from '../../../contract/languages.ts';
 import { formatDateTime, formatDuration } from '../../lib/format.ts';
 import { safeHttpUrl } from '../../lib/safe-url.ts';
-import { useCallApiClient } from '../api/api-client-context.tsx';
+import { useCallApiClient } from '../../desk/api-client.tsx';
 import { directoryQueries } from '../api/directory-queries.ts';
 import {
   disconnectedByLabel,

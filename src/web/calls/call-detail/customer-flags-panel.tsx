@@ -6,8 +6,8 @@ import Skeleton from '@mui/material/Skeleton';
 import Switch from '@mui/material/Switch';
 import { useQuery } from '@tanstack/react-query';
 import type { CustomerFlagKey } from '../../../contract/customer-flags.ts';
-import { describeError } from '../../app/error-boundaries.tsx';
-import { useCallApiClient } from '../api/api-client-context.tsx';
+import { describeError } from '../../desk/error-boundaries.tsx';
+import { useCallApiClient } from '../../desk/api-client.tsx';
 import { callQueries } from '../api/call-queries.ts';
 import { useUpdateCustomerFlags } from './use-call-actions.ts';
 

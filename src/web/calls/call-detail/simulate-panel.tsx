@@ -12,8 +12,8 @@ import {
   type CallEventRequest,
   type EventType,
 } from '../../../contract/emulator.ts';
-import { useActingAgent } from '../../app/acting-agent.tsx';
-import { useCallApiClient } from '../api/api-client-context.tsx';
+import { useCurrentAgent } from '../../desk/current-agent.tsx';
+import { useCallApiClient } from '../../desk/api-client.tsx';
 import { directoryQueries } from '../api/directory-queries.ts';
 import { failReasonLabel } from '../common/call-labels.ts';
 import { useSendCallEvent } from './use-call-actions.ts';
@@ -50,7 +50,7 @@ export function allowedEventsFor(call: Call): EventType[] {
 
 export function SimulatePanel({ call }: { call: Call }) {
   const client = useCallApiClient();
-  const [actingAgent] = useActingAgent();
+  const { email: signedIn } = useCurrentAgent();
   const agents = useQuery(directoryQueries.agents(client));
   const menus = useQuery(directoryQueries.menus(client));
   const send = useSendCallEvent(call.id);
@@ -59,7 +59,7 @@ export function SimulatePanel({ call }: { call: Call }) {
   const [failReason, setFailReason] = useState('eu_abandoned');
   const allowed = allowedEventsFor(call);
   const chosenAgent =
-    agent || actingAgent || agents.data?.find((a) => a.status === 'available')?.email || '';
+    agent || signedIn || agents.data?.find((a) => a.status === 'available')?.email || '';
   const transferTargets = [
     ...(agents.data ?? []).map((a) => ({
       value: `agent:${a.email}`,

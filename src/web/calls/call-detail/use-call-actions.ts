@@ -2,10 +2,10 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { Call } from '../../../contract/calls.ts';
 import type { CustomerFlags, CustomerFlagsPatch } from '../../../contract/customer-flags.ts';
 import type { CallEventRequest } from '../../../contract/emulator.ts';
-import { useDeskEvents } from '../../app/desk-events.tsx';
-import { useNotify } from '../../app/notifications.tsx';
-import { describeError } from '../../app/error-boundaries.tsx';
-import { useCallApiClient } from '../api/api-client-context.tsx';
+import { useDeskEvents } from '../../desk/desk-events.tsx';
+import { useNotify } from '../../desk/notifications.tsx';
+import { describeError } from '../../desk/error-boundaries.tsx';
+import { useCallApiClient } from '../../desk/api-client.tsx';
 import { callQueries } from '../api/call-queries.ts';
 
 /** Customer flags: shown changed at once, saved with PATCH, rolled back if the server refuses. */

@@ -42,7 +42,7 @@ describe('call list', () => {
     const first = await inbound('+1 205 123 4567');
     const second = await inbound('+82-10-6861-2345');
     await server.client.emulator.sendEvent(first, { type: 'fail' });
-    const { user, desk } = renderDesk(server, '/calls');
+    const { user, desk } = await renderDesk(server, '/calls');
     await waitFor(() => expect(rowIds()).toEqual([String(second), String(first)]));
 
     await user.click(screen.getByRole('combobox', { name: /^Status/ }));
@@ -66,7 +66,7 @@ describe('call list', () => {
 
   it('pages on the server and refreshes itself while open', async () => {
     for (let i = 0; i < 3; i++) await inbound('+1 205 123 4567');
-    renderDesk(server, '/calls?per=2');
+    await renderDesk(server, '/calls?per=2');
     await waitFor(() => expect(rowIds()).toHaveLength(2));
     expect(screen.getByText(/1–2 of 3/)).toBeTruthy();
     const added = await inbound('+1 205 123 4567');
@@ -74,7 +74,7 @@ describe('call list', () => {
   });
 
   it('says when there are no calls', async () => {
-    renderDesk(server, '/calls');
+    await renderDesk(server, '/calls');
     expect(await screen.findByText('No calls yet.')).toBeTruthy();
   });
 });

@@ -19,11 +19,11 @@ import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import { CALL_STATUSES, CALL_TYPES } from '../../../contract/call-constants.ts';
-import { describeError } from '../../app/error-boundaries.tsx';
-import { loadCallDetail } from '../../app/page-chunks.ts';
+import { describeError } from '../../desk/error-boundaries.tsx';
 import { afterPaintWhenIdle } from '../../lib/idle.ts';
 import { formatDateTime } from '../../lib/format.ts';
-import { useCallApiClient } from '../api/api-client-context.tsx';
+import { useCallApiClient } from '../../desk/api-client.tsx';
+import { usePagePreload } from '../../desk/page-preload.tsx';
 import { callQueries } from '../api/call-queries.ts';
 import { callTypeLabel, statusLabel } from '../common/call-labels.ts';
 import { StatusChip } from '../common/status-chip.tsx';
@@ -76,9 +76,10 @@ export function CallListPage() {
   // A row opens the call's page: its code comes once the rows are on screen, not before
   // (it would compete with the list's own first load).
   const shown = page !== undefined;
+  const preload = usePagePreload();
   useEffect(() => {
-    if (shown) return afterPaintWhenIdle(() => void loadCallDetail());
-  }, [shown]);
+    if (shown) return afterPaintWhenIdle(() => preload('call-detail'));
+  }, [shown, preload]);
 
   return (
     <Stack spacing={2}>

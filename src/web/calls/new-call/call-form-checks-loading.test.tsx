@@ -44,8 +44,8 @@ describe('Create call before the form checks have loaded', () => {
       fetches.mock.calls.filter(
         ([input, init]) => init?.method === 'POST' && /\/calls$/.test(String(input)),
       ).length;
-    const { user, desk } = renderDesk(server, '/calls/new/outbound', {
-      actingAgent: 'admin@somedomain.com',
+    const { user, desk } = await renderDesk(server, '/calls/new/outbound', {
+      agent: 'admin@somedomain.com',
     });
     const number = (await screen.findByLabelText('End user number')) as HTMLInputElement;
     const button = screen.getByRole('button', { name: 'Create call' }) as HTMLButtonElement;

@@ -17,7 +17,8 @@ import {
   FormTextField,
   type PickerOption,
 } from '../../lib/form-fields.tsx';
-import { useCallApiClient } from '../api/api-client-context.tsx';
+import { useCallApiClient } from '../../desk/api-client.tsx';
+import { useCurrentAgent } from '../../desk/current-agent.tsx';
 import { directoryQueries } from '../api/directory-queries.ts';
 import { menuStateLabel, menuTypeLabel, recordingPermissionLabel } from '../common/call-labels.ts';
 import { parseLocalInput, toLocalInput, type CallFormValues } from './call-form-values.ts';
@@ -38,6 +39,26 @@ function regionName(country: CountryCode | undefined): string | undefined {
 }
 
 export function AgentEmailField({ control }: FieldProps) {
+  const { mayActForOthers } = useCurrentAgent();
+  return mayActForOthers ? <AgentPicker control={control} /> : <OwnAgentEmail control={control} />;
+}
+
+/** The signed-in agent places the call: shown, not chosen (the server refuses anyone else). */
+function OwnAgentEmail({ control }: FieldProps) {
+  const { field } = useController({ control, name: 'agent_email' });
+  return (
+    <TextField
+      label="Agent email"
+      value={field.value}
+      name={field.name}
+      slotProps={{ input: { readOnly: true }, inputLabel: { shrink: true } }}
+      helperText="You place the call: the agent signed in"
+      fullWidth
+    />
+  );
+}
+
+function AgentPicker({ control }: FieldProps) {
   const client = useCallApiClient();
   const agents = useQuery(directoryQueries.agents(client));
   const options: PickerOption[] = (agents.data ?? []).map((agent) => ({
@@ -61,7 +82,7 @@ export function AgentEmailField({ control }: FieldProps) {
       label="Agent email"
       options={options}
       inputMode="email"
-      helperText="The agent who places the call (the acting agent by default)"
+      helperText="The agent who places the call (you by default)"
     />
   );
 }

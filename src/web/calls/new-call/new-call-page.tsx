@@ -5,7 +5,7 @@ import Tabs from '@mui/material/Tabs';
 import Typography from '@mui/material/Typography';
 import { useState } from 'react';
 import { useLocation, useNavigate, useParams } from 'react-router';
-import { NotFoundPage } from '../../app/not-found-page.tsx';
+import { NotFoundPage } from '../../desk/not-found-page.tsx';
 import { isNewCallKind, NEW_CALL_KINDS, type NewCallKind } from './call-form-values.ts';
 import { NewCallForm } from './new-call-form.tsx';
 

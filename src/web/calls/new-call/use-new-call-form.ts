@@ -6,10 +6,10 @@ import { fieldForApiError } from '../../../contract/api-errors.ts';
 import type { Accepted } from '../../../contract/calls.ts';
 import type { CreateCallRequest } from '../../../contract/call-requests.ts';
 import { isCallApiError } from '../../lib/api-error.ts';
-import { useActingAgent } from '../../app/acting-agent.tsx';
-import { useDeskEvents } from '../../app/desk-events.tsx';
-import { useNotify } from '../../app/notifications.tsx';
-import { useCallApiClient } from '../api/api-client-context.tsx';
+import { useCurrentAgent } from '../../desk/current-agent.tsx';
+import { useDeskEvents } from '../../desk/desk-events.tsx';
+import { useNotify } from '../../desk/notifications.tsx';
+import { useCallApiClient } from '../../desk/api-client.tsx';
 import { callQueries } from '../api/call-queries.ts';
 import {
   clearDraft,
@@ -47,7 +47,7 @@ export function useNewCallForm(kind: NewCallKind) {
   const navigate = useNavigate();
   const notify = useNotify();
   const events = useDeskEvents();
-  const [actingAgent] = useActingAgent();
+  const { email: signedIn, mayActForOthers } = useCurrentAgent();
   const [searchParams, setSearchParams] = useSearchParams();
 
   const [defaultValues] = useState<CallFormValues>(() => {
@@ -55,8 +55,13 @@ export function useNewCallForm(kind: NewCallKind) {
     const draft = kind === 'outbound' && searchParams.has('dial') ? {} : readDraft(kind);
     const prefill = prefillFromSearch(kind, searchParams);
     const values = { ...emptyCallFormValues(), ...draft, ...prefill };
-    if (kind === 'outbound')
-      values.agent_email = prefill.agent_email ?? draft.agent_email ?? actingAgent;
+    // The agent signed in places the call; only a role that may act for others names another.
+    if (kind === 'outbound') {
+      values.agent_email =
+        signedIn !== '' && !mayActForOthers
+          ? signedIn
+          : (prefill.agent_email ?? draft.agent_email ?? signedIn);
+    }
     return values;
   });
   // Checked with the contract's schemas, which load after the form has painted: a submit
@@ -74,16 +79,18 @@ export function useNewCallForm(kind: NewCallKind) {
     });
   }, [form, kind]);
 
-  // The acting agent fills Agent email, unless the agent typed someone else there.
-  const previousAgent = useRef(actingAgent);
+  // The signed-in agent fills Agent email once the session is known (and on a change of
+  // agent), unless one who may act for others typed someone else there.
+  const previousAgent = useRef(signedIn);
   useEffect(() => {
     const previous = previousAgent.current;
-    previousAgent.current = actingAgent;
-    if (kind !== 'outbound' || previous === actingAgent) return;
+    previousAgent.current = signedIn;
+    // Not known yet (or the server is out of reach): the server decides when the call is sent.
+    if (kind !== 'outbound' || signedIn === '') return;
     const current = form.getValues('agent_email');
-    if (current === '' || current === previous)
-      form.setValue('agent_email', actingAgent, { shouldDirty: true });
-  }, [actingAgent, form, kind]);
+    if (!mayActForOthers ? current !== signedIn : current === '' || current === previous)
+      form.setValue('agent_email', signedIn, { shouldDirty: true });
+  }, [signedIn, mayActForOthers, form, kind]);
 
   const [choice, setChoice] = useState<PendingChoice | null>(null);
   const mutation = useMutation({

@@ -1,5 +1,5 @@
 import { createContext, useContext, type ReactNode } from 'react';
-import type { CallApiClient } from '../../../contract/client.ts';
+import type { CallApiClient } from '../../contract/client.ts';
 
 // The desk reaches the Call API only through its own server, which adds the tenant's
 // credentials. The client comes from context so tests (and an embedding host) can point
@@ -35,7 +35,7 @@ export function createDeskApiClient(
 ): CallApiClient {
   let client: Promise<CallApiClient> | undefined;
   const load = () =>
-    (client ??= import('../../../contract/client.ts').then(({ createCallApiClient }) =>
+    (client ??= import('../../contract/client.ts').then(({ createCallApiClient }) =>
       createCallApiClient({
         baseUrl,
         headers: { ...DESK_HEADER },

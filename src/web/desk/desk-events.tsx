@@ -14,7 +14,11 @@ export type DeskEvent =
   /** The server accepted a change of a call (cancelled, an emulator event). */
   | { type: 'call.changed'; id: number }
   /** The server accepted a change of a call's customer flags; `flags` as it answered. */
-  | { type: 'customer_flag.changed'; id: number; flags: CustomerFlags };
+  | { type: 'customer_flag.changed'; id: number; flags: CustomerFlags }
+  /** An agent signed in at this desk (or the desk found its session on loading). */
+  | { type: 'session.started'; agent_email: string; agent_name: string }
+  /** The session ended: the agent signed out, or it expired (or was ended on the server). */
+  | { type: 'session.ended'; reason: 'signed_out' | 'expired' };
 
 export type DeskEventListener = (event: DeskEvent) => void;
 
