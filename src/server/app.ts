@@ -72,7 +72,6 @@ export async function buildApp({ config, logger = false }: AppOptions): Promise<
     // `__proto__` and `constructor` keys are dropped when JSON is parsed, never merged.
     onProtoPoisoning: 'remove',
     onConstructorPoisoning: 'remove',
-    return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     // A URL that does not decode or is too long is refused before routing: in the API's
     // own error shape too.

@@ -8,6 +8,7 @@ import {
   type CreateOutcome,
   type DeskSession,
 } from '../../contract/desk.ts';
+import { refusedJsonBytes } from '../http/body.ts';
 import { HttpError, notFound } from '../http/errors.ts';
 import {
   UpstreamError,
@@ -117,11 +118,14 @@ export async function deskApiRoutes(app: FastifyInstance, options: DeskApiOption
   const outcomes = new CreateOutcomes(upstream, store, options.upstreamTimeoutMs);
 
   app.decorateRequest('deskSession', null);
-  // The bytes as they came: the tenant gets exactly what the desk sent.
+  // The bytes as they came: the tenant gets exactly what the desk sent, once they are
+  // text the API could hold (the same check as the emulator's, http/body.ts).
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) =>
-    done(null, body),
-  );
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => {
+    const refused = refusedJsonBytes(body as Buffer);
+    if (refused) return done(refused, undefined);
+    done(null, body);
+  });
 
   // Which pages may frame the desk is known before sign-in: the desk in a CRM frame must
   // talk to its host (and the CSP of every page says the same already).

@@ -1,7 +1,8 @@
 import { request as httpRequest } from 'node:http';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { fieldForApiError } from '../../contract/api-errors.ts';
 import { control, expectError, inboundBody, outboundBody, type Json } from '../test/api-helpers.ts';
+import { deskHeaders, signIn } from '../test/sign-in.ts';
 import { FIXTURE_AUTH, useTestServer } from '../test/test-server.ts';
 
 // Text is checked where every body is read, for the emulator's API and the desk's API path
@@ -9,7 +10,14 @@ import { FIXTURE_AUTH, useTestServer } from '../test/test-server.ts';
 // are refused and nothing is stored.
 
 const server = useTestServer();
+let desk: Record<string, string>;
+beforeAll(async () => {
+  desk = deskHeaders((await signIn(server.baseUrl, 'admin@somedomain.com')).secret);
+});
 beforeEach(() => control(server).reset());
+
+/** The headers of a request on `path`: the emulator's credentials, or a desk session. */
+const headersFor = (path: string) => (path.startsWith('/desk/') ? desk : {});
 
 /** POSTs raw bytes as application/json (fetch would re-encode a string). */
 function postBytes(path: string, bytes: Buffer, headers: Record<string, string> = {}) {
@@ -55,7 +63,7 @@ describe('bytes that are not UTF-8', () => {
   ];
   for (const path of ['/apps/api/v1/calls', '/desk/api/apps/api/v1/calls']) {
     it.each(cases)(`${path}: %s → 400, not stored as U+FFFD`, async (_, bytes) => {
-      const answer = await postBytes(path, withRawBytes(bytes), { 'x-switchboard-desk': '1' });
+      const answer = await postBytes(path, withRawBytes(bytes), headersFor(path));
       expect(answer).toEqual({ status: 400, body: { message: 'Request body is not valid UTF-8' } });
       expect(await stored()).toEqual([]);
     });
@@ -73,7 +81,7 @@ describe('strings no field can hold', () => {
     for (const path of ['/apps/api/v1/calls', '/desk/api/apps/api/v1/calls']) {
       const answer = await server.request('POST', path, {
         body: { ...inboundBody(), [field]: value },
-        headers: { 'x-switchboard-desk': '1' },
+        headers: headersFor(path),
       });
       expectError(answer, 400, `${field} is not well formed`);
     }

@@ -17,7 +17,7 @@ import { DESK_API_PREFIX as DESK_PREFIX } from '../../contract/desk.ts';
 
 /** Query parameters whose value is a secret: never logged, not even in part. */
 const SECRET_PARAMS =
-  /^(token|access_token|id_token|refresh_token|code|state|session|password|secret|api_key|apikey)$/i;
+  /^(token|access_token|id_token|id_token_hint|refresh_token|code|code_verifier|code_challenge|state|nonce|session|password|secret|client_secret|api_key|apikey)$/i;
 
 /** Query parameters that carry a phone number (`end_user_number`, `outbound_number`). */
 const PHONE_PARAMS = /number|phone/i;

@@ -64,7 +64,8 @@ describe('slow clients', () => {
   it('a client dripping its body is closed once the whole request is late', async () => {
     const body = JSON.stringify({ call_type: 'Voice Inbound (API)', menu_id: 9 }).padEnd(100);
     const request =
-      'POST /apps/api/v1/calls HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n' +
+      `POST /apps/api/v1/calls HTTP/1.1\r\nHost: ${new URL(server.baseUrl).host}\r\n` +
+      'Content-Type: application/json\r\n' +
       `Authorization: ${FIXTURE_AUTH}\r\n` +
       `Content-Length: ${body.length}\r\n\r\n`;
     const dripper = drip(server, body, 100);
