@@ -1,5 +1,15 @@
 import { defineConfig, devices } from '@playwright/test';
-import { DESK_ORIGIN, DESK_PORT, EMBED_ALLOWED_ORIGINS, HOST_ORIGIN } from './e2e/support/ports.ts';
+import {
+  DESK_ORIGIN,
+  DESK_PORT,
+  EMBED_ALLOWED_ORIGINS,
+  FRONT_CLIENT,
+  FRONT_ORIGIN,
+  FRONT_PORT,
+  HOST_ORIGIN,
+  TENANT_ORIGIN,
+  TENANT_PORT,
+} from './e2e/support/ports.ts';
 
 // Browser tests: the production build (run `vite build` first; `npm run test:e2e` does)
 // served by the real server on a fresh temporary database, driven in Debian's Chromium
@@ -58,6 +68,46 @@ export default defineConfig({
         // reached from the form); a plain agent places calls only as themself.
         DESK_ACT_FOR_OTHERS_ROLES: 'admin',
         EMULATOR_AUTOPLAY: '0',
+        EMBED_ALLOWED_ORIGINS,
+        LOG_LEVEL: 'warn',
+      },
+    },
+    // Tenant mode: an emulator as the tenant (its real 10 requests a second), and a desk
+    // server fronting it over HTTP, signing agents in through the tenant's /dev-idp.
+    {
+      command: 'node --import tsx e2e/support/start-server.ts',
+      url: `${TENANT_ORIGIN}/healthz`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+      env: {
+        PORT: String(TENANT_PORT),
+        HOST: '127.0.0.1',
+        RATE_LIMIT_PER_SECOND: '10',
+        EMULATOR_AUTOPLAY: '0',
+        DEV_IDP_CLIENTS: `${FRONT_CLIENT.id}:${FRONT_CLIENT.secret}:${FRONT_ORIGIN}/desk/auth/callback`,
+        LOG_LEVEL: 'warn',
+      },
+    },
+    {
+      command: 'node --import tsx e2e/support/start-server.ts',
+      url: `${FRONT_ORIGIN}/healthz`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+      env: {
+        PORT: String(FRONT_PORT),
+        HOST: '127.0.0.1',
+        UPSTREAM_URL: TENANT_ORIGIN,
+        UPSTREAM_SUBDOMAIN: 'somedomain',
+        UPSTREAM_TOKEN: 'local-dev-token',
+        UPSTREAM_ALLOW_HTTP: '1',
+        UPSTREAM_TIMEOUT_MS: '1500',
+        OIDC_ISSUER: `${TENANT_ORIGIN}/dev-idp`,
+        OIDC_CLIENT_ID: FRONT_CLIENT.id,
+        OIDC_CLIENT_SECRET: FRONT_CLIENT.secret,
         EMBED_ALLOWED_ORIGINS,
         LOG_LEVEL: 'warn',
       },

@@ -31,11 +31,12 @@ export function hostUrl(
   path: string,
   {
     origin = HOST_ORIGIN,
+    desk = DESK_ORIGIN,
     width,
     height,
-  }: { origin?: string; width?: number; height?: number } = {},
+  }: { origin?: string; desk?: string; width?: number; height?: number } = {},
 ): string {
-  const params = new URLSearchParams({ desk: `${DESK_ORIGIN}${path}` });
+  const params = new URLSearchParams({ desk: `${desk}${path}` });
   if (width) params.set('w', String(width));
   if (height) params.set('h', String(height));
   return `${origin}/crm-host.html?${params}`;

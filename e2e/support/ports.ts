@@ -14,3 +14,16 @@ export const REFUSED_HOST_ORIGIN = `http://localhost:${REFUSED_HOST_PORT}`;
 
 /** Exactly one allowed host: the list the desk's server starts with. */
 export const EMBED_ALLOWED_ORIGINS = HOST_ORIGIN;
+
+/**
+ * Tenant mode, as an integrator runs it: an emulator as "the tenant" (with its development
+ * identity provider) and a second server fronting it, signing agents in through the first.
+ */
+export const TENANT_PORT = Number(process.env.E2E_TENANT_PORT ?? 4195);
+export const FRONT_PORT = Number(process.env.E2E_FRONT_PORT ?? 4196);
+export const TENANT_ORIGIN = `http://127.0.0.1:${TENANT_PORT}`;
+export const FRONT_ORIGIN = `http://127.0.0.1:${FRONT_PORT}`;
+// (Not 4190: fetch and browsers refuse some ports, 4190 among them.)
+
+/** The fronting server's client at the tenant's identity provider. */
+export const FRONT_CLIENT = { id: 'e2e-front', secret: 'e2e-front-secret' };

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { normalizeCallType } from '../../contract/call-constants.ts';
 import { API_PREFIX, EMULATOR_PREFIX, MANAGER_PREFIX } from '../../contract/client.ts';
 import {
@@ -9,7 +9,7 @@ import {
   type DeskSession,
 } from '../../contract/desk.ts';
 import { refusedJsonBytes } from '../http/body.ts';
-import { HttpError, notFound } from '../http/errors.ts';
+import { HttpError, errorHandler, notFound } from '../http/errors.ts';
 import {
   UpstreamError,
   upstreamJson,
@@ -118,6 +118,17 @@ export async function deskApiRoutes(app: FastifyInstance, options: DeskApiOption
   const outcomes = new CreateOutcomes(upstream, store, options.upstreamTimeoutMs);
 
   app.decorateRequest('deskSession', null);
+  // What only the operator can fix (a refused token, a redirecting UPSTREAM_URL) goes to the
+  // log in words; the desk gets the API's {"message"} shape as for any other error.
+  app.setErrorHandler((error, request, reply) => {
+    if (error instanceof DeskUpstreamError && error.operatorHint) {
+      request.log[error.statusCode === 502 ? 'error' : 'warn'](
+        { upstream: upstream.description, status: error.statusCode },
+        error.operatorHint,
+      );
+    }
+    return errorHandler(error as FastifyError, request, reply);
+  });
   // The bytes as they came: the tenant gets exactly what the desk sent, once they are
   // text the API could hold (the same check as the emulator's, http/body.ts).
   app.removeAllContentTypeParsers();

@@ -1,4 +1,4 @@
-import { MutationCache, QueryCache, QueryClient } from '@tanstack/react-query';
+import { MutationCache, QueryCache, QueryClient, type Query } from '@tanstack/react-query';
 import { isCallApiError } from '../lib/api-error.ts';
 
 /** A 4xx other than 408/429 says the request itself is wrong: asking again will not help. */
@@ -25,14 +25,16 @@ export function retryDelay(failureCount: number, error: unknown): number {
 export function createDeskQueryClient(): QueryClient {
   // A 401 anywhere means the session has ended (expired, signed out in another tab, the
   // agent removed): the session is read again, and the shell then asks to sign in.
-  const onError = (error: unknown) => {
-    if (isCallApiError(error) && error.status === 401) {
-      void queryClient.invalidateQueries({ queryKey: ['session'] });
-    }
+  const onError = (error: unknown, failed?: Pick<Query, 'queryKey'>) => {
+    if (!isCallApiError(error) || error.status !== 401 || failed?.queryKey[0] === 'session') return;
+    // Once: the session itself answering 401 is what the shell then shows.
+    const session = queryClient.getQueryState(['session']);
+    if (session?.status === 'error') return;
+    void queryClient.invalidateQueries({ queryKey: ['session'] });
   };
   const queryClient: QueryClient = new QueryClient({
-    queryCache: new QueryCache({ onError }),
-    mutationCache: new MutationCache({ onError }),
+    queryCache: new QueryCache({ onError: (error, query) => onError(error, query) }),
+    mutationCache: new MutationCache({ onError: (error) => onError(error) }),
     defaultOptions: {
       queries: {
         retry: (failureCount, error) => failureCount < 2 && isRetryable(error),
