@@ -79,9 +79,9 @@ export async function buildApp({ config, logger = false }: AppOptions): Promise<
       errorHandler(error, request, withSecurityHeaders(request, reply)),
   });
   limitConnections(app, config);
+  httpLayerChecks(app);
   // Before any route: a route may replace these headers with its `helmet` option.
   await app.register(securityHeaders, { config });
-  httpLayerChecks(app);
   jsonBodies(app);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((_request, reply) =>

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
+import { withSecurityHeaders } from './security-headers.ts';
 
 // Answers of the HTTP layer itself, in the API's `{"message": "..."}` shape like every other
 // answer: requests Node's parser refuses before there is a request at all (a malformed
@@ -65,7 +66,9 @@ export function clientErrorHandler(this: FastifyInstance, error: ParserError, so
 /**
  * Host is checked here rather than by Node (whose own 400 has no body), and requests that
  * arrive while the server shuts down (pipelined, or on a busy keep-alive connection) are
- * refused here rather than by Fastify (whose 503 has its own shape). Add before any hook.
+ * refused here rather than by Fastify (whose 503 has its own shape). Add before any other
+ * hook: the first onRequest hook runs as Node hands the request over, so a request that
+ * arrived before the shutdown began is always served.
  */
 export function httpLayerChecks(app: FastifyInstance): void {
   let closing = false;
@@ -74,7 +77,7 @@ export function httpLayerChecks(app: FastifyInstance): void {
   });
   app.addHook('onRequest', async (request, reply) => {
     if (closing) {
-      return reply
+      return withSecurityHeaders(request, reply)
         .code(503)
         .header('Connection', 'close')
         .header('Retry-After', '5')
@@ -82,7 +85,10 @@ export function httpLayerChecks(app: FastifyInstance): void {
     }
     const raw = request.raw;
     if (raw.httpVersionMajor === 1 && raw.httpVersionMinor >= 1 && !raw.headers.host) {
-      return reply.code(400).header('Connection', 'close').send({ message: HOST_REQUIRED });
+      return withSecurityHeaders(request, reply)
+        .code(400)
+        .header('Connection', 'close')
+        .send({ message: HOST_REQUIRED });
     }
   });
 }
