@@ -2,7 +2,6 @@ import { defineConfig, devices } from '@playwright/test';
 import {
   DESK_ORIGIN,
   DESK_PORT,
-  EMBED_ALLOWED_ORIGINS,
   FRONT_CLIENT,
   FRONT_ORIGIN,
   FRONT_PORT,
@@ -68,7 +67,8 @@ export default defineConfig({
         // reached from the form); a plain agent places calls only as themself.
         DESK_ACT_FOR_OTHERS_ROLES: 'admin',
         EMULATOR_AUTOPLAY: '0',
-        EMBED_ALLOWED_ORIGINS,
+        // Exactly one allowed host: the CRM host page's.
+        EMBED_ALLOWED_ORIGINS: HOST_ORIGIN,
         LOG_LEVEL: 'warn',
       },
     },
@@ -108,7 +108,8 @@ export default defineConfig({
         OIDC_ISSUER: `${TENANT_ORIGIN}/dev-idp`,
         OIDC_CLIENT_ID: FRONT_CLIENT.id,
         OIDC_CLIENT_SECRET: FRONT_CLIENT.secret,
-        EMBED_ALLOWED_ORIGINS,
+        // Exactly one allowed host: the CRM host page's.
+        EMBED_ALLOWED_ORIGINS: HOST_ORIGIN,
         LOG_LEVEL: 'warn',
       },
     },

@@ -166,4 +166,3 @@ export const DeskMessageSchema = z.discriminatedUnion('type', [
   envelope('session.ended', z.object({ reason: z.enum(['signed_out', 'expired']).or(z.string()) })),
 ]);
 export type DeskMessage = z.output<typeof DeskMessageSchema>;
-export type DeskMessageType = DeskMessage['type'];

@@ -26,8 +26,3 @@ export function list<S extends z.ZodType>(item: S) {
     .nullish()
     .transform((v) => (v ?? []) as z.output<S>[]);
 }
-
-/** UTC ISO 8601 with milliseconds, as every timestamp of the Call API is written. */
-export function toIso(date: Date): string {
-  return date.toISOString();
-}

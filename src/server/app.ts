@@ -31,7 +31,7 @@ import { agentDisplayName } from './domain/tenant.ts';
 export const BODY_LIMIT = 64 * 1024;
 
 /** The desk's own client at the development identity provider (emulator mode). */
-export const DESK_CLIENT_ID = 'switchboard-desk';
+const DESK_CLIENT_ID = 'switchboard-desk';
 
 export interface AppOptions {
   config: ServerConfig;
@@ -39,7 +39,7 @@ export interface AppOptions {
 }
 
 /** What the server keeps for the desk, reachable for tests and the live feed. */
-export interface DeskServerState {
+interface DeskServerState {
   store: DeskStore;
   sessions: Sessions;
   budget: UpstreamBudget;

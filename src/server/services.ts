@@ -34,7 +34,7 @@ export interface Services {
   close(): void;
 }
 
-export function allowedEventsOf(stored: StoredCall): EventType[] {
+function allowedEventsOf(stored: StoredCall): EventType[] {
   return allowedEvents(stored.call, stored.internal);
 }
 

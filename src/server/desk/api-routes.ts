@@ -33,7 +33,7 @@ declare module 'fastify' {
   }
 }
 
-export interface DeskCapabilities {
+interface DeskCapabilities {
   simulate: boolean;
   autoplay: boolean;
 }
@@ -69,7 +69,7 @@ const LIST_PARAMETERS = new Set([
 /** Answer headers the desk needs; every other header of the tenant's stays behind. */
 const RELAYED_HEADERS = ['content-type', 'total', 'per-page', 'retry-after'];
 
-export function callIdParam(raw: string): number {
+function callIdParam(raw: string): number {
   if (!/^\d{1,15}$/.test(raw)) throw notFound();
   return Number(raw);
 }
@@ -448,5 +448,3 @@ export async function deskApiRoutes(app: FastifyInstance, options: DeskApiOption
     throw notFound();
   });
 }
-
-export { DeskUpstreamError };

@@ -31,8 +31,8 @@ const PARSER_ERRORS: Record<string, [number, string]> = {
 };
 
 const NOT_WELL_FORMED = 'The request is not well formed';
-export const HOST_REQUIRED = 'The Host header is required';
-export const SHUTTING_DOWN = 'The server is shutting down: try again in a moment';
+const HOST_REQUIRED = 'The Host header is required';
+const SHUTTING_DOWN = 'The server is shutting down: try again in a moment';
 
 /** A complete HTTP/1.1 answer with a JSON `{"message"}` body, for a raw socket. */
 function rawAnswer(status: number, message: string, headers: Record<string, string>): string {

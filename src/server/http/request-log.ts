@@ -26,7 +26,7 @@ const PHONE_PARAMS = /number|phone/i;
 const INTERNATIONAL = /\+\d[\d\s().-]{5,}\d/g;
 
 /** All but the last two digits starred: `+1 859-657-9625` → `+* ***-***-**25`. */
-export function maskDigits(text: string): string {
+function maskDigits(text: string): string {
   const digits = text.replace(/\D/g, '').length;
   let seen = 0;
   return text.replace(/\d/g, (d) => (++seen > digits - 2 ? d : '*'));
@@ -73,10 +73,7 @@ function isInProcess(request: FastifyRequest): boolean {
 }
 
 /** The level a request's line is written at. */
-export function requestLogLevel(
-  request: FastifyRequest,
-  reply: FastifyReply,
-): 'debug' | 'info' | 'error' {
+function requestLogLevel(request: FastifyRequest, reply: FastifyReply): 'debug' | 'info' | 'error' {
   const status = reply.statusCode;
   if (status >= 500) return 'error';
   if (isInProcess(request)) return 'debug';

@@ -44,7 +44,7 @@ export function cspDirectives(frameAncestors: string): Record<string, string[]> 
 
 type EmbedConfig = Pick<ServerConfig, 'EMBED_ALLOWED_ORIGINS'>;
 
-export function securityHeaderOptions(config: EmbedConfig): FastifyHelmetOptions {
+function securityHeaderOptions(config: EmbedConfig): FastifyHelmetOptions {
   return {
     global: true,
     contentSecurityPolicy: {
@@ -68,7 +68,7 @@ const API_PATH = new RegExp(
  * The headers helmet sets with these options, as a plain list: for answers written before
  * any hook runs (a URL that does not decode, a request the HTTP parser refused).
  */
-export function securityHeaderSet(config: EmbedConfig): Record<string, string> {
+function securityHeaderSet(config: EmbedConfig): Record<string, string> {
   const headers: Record<string, string> = {};
   const response = {
     setHeader: (name: string, value: string) => void (headers[name] = value),

@@ -8,10 +8,10 @@ import { join, sep } from 'node:path';
 // EMBED_ALLOWED_ORIGINS, no X-Frame-Options) are set for every response by
 // http/security-headers.ts.
 
-export const WEB_ROOT = join(process.cwd(), 'dist', 'web');
+const WEB_ROOT = join(process.cwd(), 'dist', 'web');
 
 /** The desk's pages: the SPA's routes (react-router), each answered with index.html. */
-export const DESK_PAGES = ['/', '/calls', '/calls/*', '/embed/*', '/sign-in'] as const;
+const DESK_PAGES = ['/', '/calls', '/calls/*', '/embed/*', '/sign-in'] as const;
 
 export async function webRoutes(app: FastifyInstance, { root = WEB_ROOT }: { root?: string } = {}) {
   const indexPath = join(root, 'index.html');

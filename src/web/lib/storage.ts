@@ -15,7 +15,7 @@ function area(which: Area): Storage | undefined {
   }
 }
 
-export function readStored(which: Area, key: string): string | null {
+function readStored(which: Area, key: string): string | null {
   try {
     const storage = area(which);
     if (storage) return storage.getItem(key);
@@ -25,7 +25,7 @@ export function readStored(which: Area, key: string): string | null {
   return memory.get(`${which}:${key}`) ?? null;
 }
 
-export function writeStored(which: Area, key: string, value: string | null): void {
+function writeStored(which: Area, key: string, value: string | null): void {
   if (value === null) memory.delete(`${which}:${key}`);
   else memory.set(`${which}:${key}`, value);
   try {
