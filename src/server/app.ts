@@ -89,9 +89,13 @@ export async function buildApp({ config, logger = false }: AppOptions): Promise<
   );
 
   // The names this server answers for (PUBLIC_URL, or loopback on its own port).
+  // Asked on every request: the address is a system call, so it is kept once listening.
+  let listeningOn: number | undefined;
   const port = () => {
+    if (listeningOn !== undefined) return listeningOn;
     const address = app.server.address();
-    return typeof address === 'object' && address ? address.port : undefined;
+    listeningOn = typeof address === 'object' && address ? address.port : undefined;
+    return listeningOn;
   };
   const ownOrigin = originResolver(config.PUBLIC_URL, port);
   const canonicalOrigin = () =>

@@ -98,11 +98,23 @@ export function withSecurityHeaders(request: FastifyRequest, reply: FastifyReply
 
 export const securityHeaders = fp(
   async (app: FastifyInstance, { config }: { config: EmbedConfig }) => {
-    await app.register(helmet, securityHeaderOptions(config));
-    app.decorate('securityHeaderSet', securityHeaderSet(config));
-    // Call data is personal (numbers, names): no cache, shared or private, keeps a copy.
-    // Set first, so that errors carry it too; a route may still say otherwise.
+    // Helmet builds its middleware again for every request it handles (it parsed the CSP
+    // directives anew each time: a tenth of a create's CPU). The set is the same for every
+    // route that does not say otherwise, so it is computed once and written here; helmet
+    // itself handles only the routes with a `helmet` option of their own.
+    await app.register(helmet, { ...securityHeaderOptions(config), global: false });
+    const headers = Object.entries(securityHeaderSet(config));
+    app.decorate('securityHeaderSet', Object.fromEntries(headers));
     app.addHook('onRequest', async (request, reply) => {
+      // On the raw response, as helmet does: they reach answers written past Fastify
+      // (hijacked ones) too, and a route's own header of the same name still wins.
+      // @fastify/helmet keeps a route's own option in its config (typed for the route only).
+      const own = (request.routeOptions.config as { helmet?: unknown } | undefined)?.helmet;
+      if (own === undefined) {
+        for (const [name, value] of headers) reply.raw.setHeader(name, value);
+      }
+      // Call data is personal (numbers, names): no cache, shared or private, keeps a copy.
+      // Set first, so that errors carry it too; a route may still say otherwise.
       if (API_PATH.test(request.url)) reply.header('Cache-Control', 'no-store');
     });
   },
