@@ -88,6 +88,9 @@ async function startServer(): Promise<{ origin: string; child: ChildProcess; dat
       RATE_LIMIT_PER_SECOND: '0',
       // Calls stay where the bench puts them: no autoplayed progress under the figures.
       EMULATOR_AUTOPLAY: '0',
+      // The bench's agent (admin) may place calls for others, so Agent email is a field to
+      // type into, as the probe of "the form accepts input" expects.
+      DESK_ACT_FOR_OTHERS_ROLES: 'admin',
       LOG_LEVEL: 'warn',
     },
     stdio: ['ignore', 'ignore', 'inherit'],
