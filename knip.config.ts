@@ -16,18 +16,11 @@ const config: KnipConfig = {
     // (routes/docs.ts), pino-pretty as a pino transport (http/request-log.ts).
     'swagger-ui-dist',
     'pino-pretty',
-    // The redesigned desk (issue 11, branch h11-desk) uses these; drop the lines once it is
-    // merged.
-    '@mui/icons-material',
+    // Run by path by the message catalogue's test (src/web/desk/messages/catalogue.test.ts).
+    '@formatjs/cli',
   ],
-  ignore: ['src/web/desk/clock.ts'],
   // Tests mount a tmpfs where they run as root (storage-full, the read-only DATA_DIR).
   ignoreBinaries: ['mount', 'umount'],
-  ignoreIssues: {
-    // Rewritten on the redesign's branch (issue 11): its merge decides what they export.
-    'src/web/{calls/api/call-queries,calls/call-detail/call-sections,calls/call-detail/simulate-panel,calls/new-call/call-form-fields,calls/new-call/customer-time,desk/offline-banner,app/create-desk,desk/desk-events,embed/frame-checks}.{ts,tsx}':
-      ['exports', 'types'],
-  },
 };
 
 export default config;

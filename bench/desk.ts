@@ -5,11 +5,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type Page } from '@playwright/test';
+import { signIn } from '../src/server/test/sign-in.ts';
 import { freePort } from '../src/server/test/free-port.ts';
 
-// `npm run bench:desk`: the desk in Chromium, on the production build (run `npm run build`
-// first; `npm run bench:desk` builds what is stale) served by the built server on a fresh database. Figures, not pass/fail:
-// docs/performance.md ("Desk") says how to read them.
+// `npm run bench:desk`: the desk in Chromium, on the production build (`npm run bench:desk`
+// builds what is stale) served by the built server on a fresh database. Figures, not
+// pass/fail: docs/performance.md ("Desk") says how to read them.
 //
 // Environment: BENCH_DESK_LOADS (fresh page loads for first load / interactive form, default
 // 20), BENCH_DESK_CREATES (Create call runs, default 50), BENCH_DESK_SEED (calls seeded for
@@ -88,9 +89,6 @@ async function startServer(): Promise<{ origin: string; child: ChildProcess; dat
       RATE_LIMIT_PER_SECOND: '0',
       // Calls stay where the bench puts them: no autoplayed progress under the figures.
       EMULATOR_AUTOPLAY: '0',
-      // The bench's agent (admin) may place calls for others, so Agent email is a field to
-      // type into, as the probe of "the form accepts input" expects.
-      DESK_ACT_FOR_OTHERS_ROLES: 'admin',
       LOG_LEVEL: 'warn',
     },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -148,7 +146,7 @@ async function seedCalls(origin: string, count: number): Promise<number> {
 /**
  * Installed before any of the desk's code runs: records (performance.now(), so from the
  * navigation's start) the first frame in which the new-call form is usable (Create call
- * enabled, Agent email editable) and the first frame with rows in the calls table.
+ * enabled, Agent email there) and the first frame with rows in the calls table.
  */
 function installProbes() {
   const marks: Record<string, number> = {};
@@ -162,13 +160,8 @@ function installProbes() {
         l.textContent?.startsWith('Agent email'),
       );
       const input = label?.htmlFor ? document.getElementById(label.htmlFor) : null;
-      if (
-        button &&
-        !button.disabled &&
-        input instanceof HTMLInputElement &&
-        !input.disabled &&
-        !input.readOnly
-      ) {
+      // (Agent email is the signed-in agent's, read-only unless they may act for others.)
+      if (button && !button.disabled && input instanceof HTMLInputElement && !input.disabled) {
         marks.form = performance.now();
       }
     }
@@ -275,6 +268,9 @@ function weigh(paths: string[]): Weight {
   return { files, js: sum('.js'), css: sum('.css') };
 }
 
+/** The desk's session cookie of the agent the bench acts as (signed in once, over HTTP). */
+let sessionSecret: string | undefined;
+
 interface PageOptions {
   /** Throttle the page as on a remote site's link and machine (REMOTE). */
   remote?: boolean;
@@ -291,6 +287,19 @@ async function freshPage(
     baseURL: origin,
     viewport: { width: 1280, height: 900 },
   });
+  if (sessionSecret) {
+    await context.addCookies([
+      {
+        name: '__Host-switchboard-session',
+        value: sessionSecret,
+        domain: new URL(origin).hostname,
+        path: '/',
+        secure: true,
+        httpOnly: true,
+        sameSite: 'Lax',
+      },
+    ]);
+  }
   // tsx (esbuild keepNames) wraps named functions in `__name(...)`: give the page a no-op one,
   // or the functions passed to addInitScript / evaluate throw there.
   await context.addInitScript({ content: 'globalThis.__name = (f) => f;' });
@@ -333,10 +342,11 @@ async function firstLoad(browser: Browser, origin: string) {
     );
     // "Accepts input", checked for real once: Playwright types and reads it back.
     if (i === 0) {
-      const input = page.getByRole('combobox', { name: 'Agent email', exact: true });
-      await input.fill('someone@somedomain.com');
-      if ((await input.inputValue()) !== 'someone@somedomain.com') {
-        throw new Error('the Agent email input did not take input');
+      // (End user number: Agent email is the signed-in agent's, read-only for most agents.)
+      const input = page.getByLabel('End user number');
+      await input.fill('+1 205 555 0100');
+      if ((await input.inputValue()).replace(/\D/g, '') !== '12055550100') {
+        throw new Error('the End user number input did not take input');
       }
       formWeight = weigh(await scriptsBefore(page, form));
       formWire = await onTheWire(page, form, encodings);
@@ -516,6 +526,9 @@ async function main() {
   const { origin, child, dataDir } = await startServer();
   let browser: Browser | undefined;
   try {
+    // The desk acts only for an agent signed in: the bench's pages carry the agent's session.
+    sessionSecret = (await signIn(origin, AGENT)).secret ?? undefined;
+    if (!sessionSecret) throw new Error(`${AGENT} could not sign in`);
     browser = await chromium.launch({
       executablePath: env.CHROMIUM_PATH ?? '/usr/bin/chromium',
       args: [

@@ -87,7 +87,7 @@ const SESSION_COOKIE = '__Host-switchboard-session';
  * CRM host's partition (the cookie a framed desk keeps where third-party cookies are
  * blocked). The sign-in itself, through the UI and the popup, has tests of its own.
  */
-async function signInAs(context: BrowserContext, email: string): Promise<string> {
+export async function signInAs(context: BrowserContext, email: string): Promise<string> {
   const { secret } = await signIn(DESK_ORIGIN, email);
   if (!secret) throw new Error(`${email} could not sign in`);
   const cookie = {

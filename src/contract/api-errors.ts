@@ -114,6 +114,8 @@ export const API_ERRORS = fixed({
   unknownEventType: { message: 'Unknown event type', field: null },
 });
 
+export type ApiErrorKey = keyof typeof API_ERRORS;
+
 /** Errors whose text carries a value from the request. */
 export const apiErrorText = {
   languageNotFound: (lang: string) => `Language '${lang}' is not found`,

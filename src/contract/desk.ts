@@ -29,17 +29,15 @@ export const DESK_ERRORS = {
 } as const;
 
 /** Why a sign-in was refused (the `error` of /sign-in and of the popup's answer). */
-export const SIGN_IN_ERRORS = [
-  'expired',
-  'cancelled',
-  'idp_error',
-  'idp_unreachable',
-  'not_verified',
-  'no_agent',
-  'agent_disabled',
-  'tenant_unreachable',
-] as const;
-export type SignInError = (typeof SIGN_IN_ERRORS)[number];
+export type SignInError =
+  | 'expired'
+  | 'cancelled'
+  | 'idp_error'
+  | 'idp_unreachable'
+  | 'not_verified'
+  | 'no_agent'
+  | 'agent_disabled'
+  | 'tenant_unreachable';
 
 const DeskAgentSchema = z.object({
   id: z.number(),

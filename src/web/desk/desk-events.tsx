@@ -20,7 +20,7 @@ export type DeskEvent =
   /** The session ended: the agent signed out, or it expired (or was ended on the server). */
   | { type: 'session.ended'; reason: 'signed_out' | 'expired' };
 
-export type DeskEventListener = (event: DeskEvent) => void;
+type DeskEventListener = (event: DeskEvent) => void;
 
 export interface DeskEvents {
   emit(event: DeskEvent): void;
@@ -66,4 +66,11 @@ const silent: Pick<DeskEvents, 'emit'> = { emit: () => {} };
 /** The desk's event stream; a silent one where no provider is (a page rendered on its own). */
 export function useDeskEvents(): Pick<DeskEvents, 'emit'> {
   return useContext(DeskEventsContext) ?? silent;
+}
+
+const noSubscribe: DeskEvents['subscribe'] = () => () => {};
+
+/** Listens to the desk's events (a feature that reacts to what another did). */
+export function useDeskEventSubscribe(): DeskEvents['subscribe'] {
+  return useContext(DeskEventsContext)?.subscribe ?? noSubscribe;
 }

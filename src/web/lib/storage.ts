@@ -15,7 +15,7 @@ function area(which: Area): Storage | undefined {
   }
 }
 
-function readStored(which: Area, key: string): string | null {
+export function readStored(which: Area, key: string): string | null {
   try {
     const storage = area(which);
     if (storage) return storage.getItem(key);
@@ -25,7 +25,7 @@ function readStored(which: Area, key: string): string | null {
   return memory.get(`${which}:${key}`) ?? null;
 }
 
-function writeStored(which: Area, key: string, value: string | null): void {
+export function writeStored(which: Area, key: string, value: string | null): void {
   if (value === null) memory.delete(`${which}:${key}`);
   else memory.set(`${which}:${key}`, value);
   try {
