@@ -11,7 +11,7 @@ import type { CallApiClient, CallPage } from '../../../contract/client.ts';
 // optimistic updates all build their keys here.
 
 /** How often a live call (not terminal) and the open list are re-read. */
-export const LIVE_CALL_POLL_MS = 2_000;
+const LIVE_CALL_POLL_MS = 2_000;
 export const LIST_POLL_MS = 5_000;
 
 function compareBy(query: CallListQuery): (a: Call, b: Call) => number {
@@ -29,7 +29,7 @@ function compareBy(query: CallListQuery): (a: Call, b: Call) => number {
  * API filters by one status at a time: each is asked for the calls up to this page, in the
  * same order, and the answers are merged (docs/decisions/0033-the-list-s-views.md).
  */
-export async function listCallsInStatuses(
+async function listCallsInStatuses(
   client: CallApiClient,
   query: CallListQuery,
   statuses: readonly string[],
