@@ -2,7 +2,6 @@ import { defineConfig, devices } from '@playwright/test';
 import {
   DESK_ORIGIN,
   DESK_PORT,
-  EMBED_ALLOWED_ORIGINS,
   FRONT_CLIENT,
   FRONT_ORIGIN,
   FRONT_PORT,
@@ -31,6 +30,9 @@ export default defineConfig({
   use: {
     ...devices['Desktop Chrome'],
     baseURL: DESK_ORIGIN,
+    // As an agent who asked their system for less motion: the desk's transitions end at
+    // once, so what a test reads (and axe scans) is the settled page, not a frame of a fade.
+    reducedMotion: 'reduce',
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
     actionTimeout: 10_000,
@@ -66,7 +68,8 @@ export default defineConfig({
         // reached from the form); a plain agent places calls only as themself.
         DESK_ACT_FOR_OTHERS_ROLES: 'admin',
         EMULATOR_AUTOPLAY: '0',
-        EMBED_ALLOWED_ORIGINS,
+        // Exactly one allowed host: the CRM host page's.
+        EMBED_ALLOWED_ORIGINS: HOST_ORIGIN,
         LOG_LEVEL: 'warn',
       },
     },
@@ -112,7 +115,8 @@ export default defineConfig({
         OIDC_CLIENT_SECRET: FRONT_CLIENT.secret,
         SESSION_EVENTS_USER: SESSION_EVENTS.user,
         SESSION_EVENTS_PASSWORD: SESSION_EVENTS.password,
-        EMBED_ALLOWED_ORIGINS,
+        // Exactly one allowed host: the CRM host page's.
+        EMBED_ALLOWED_ORIGINS: HOST_ORIGIN,
         LOG_LEVEL: 'warn',
       },
     },

@@ -12,9 +12,6 @@ export const DESK_ORIGIN = `http://127.0.0.1:${DESK_PORT}`;
 export const HOST_ORIGIN = `http://localhost:${HOST_PORT}`;
 export const REFUSED_HOST_ORIGIN = `http://localhost:${REFUSED_HOST_PORT}`;
 
-/** Exactly one allowed host: the list the desk's server starts with. */
-export const EMBED_ALLOWED_ORIGINS = HOST_ORIGIN;
-
 /**
  * Tenant mode, as an integrator runs it: an emulator as "the tenant" (with its development
  * identity provider) and a second server fronting it, signing agents in through the first.

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from './zod.ts';
 
 // The live feed: what the desk's server pushes to every desk over Server-Sent Events, and
 // the session events a CCAI Platform tenant (or the emulator) POSTs to the desk's server.
@@ -24,8 +24,7 @@ export const FEED_POSITION_HEADER = 'x-switchboard-feed';
  * - `resync`: the feed cannot say what was missed (a gap older than its history, a reset
  *   of the tenant): read what is on screen again, once.
  */
-export const LIVE_EVENT_TYPES = ['hello', 'call', 'flags', 'directory', 'clock', 'resync'] as const;
-export type LiveEventType = (typeof LIVE_EVENT_TYPES)[number];
+export type LiveEventType = 'hello' | 'call' | 'flags' | 'directory' | 'clock' | 'resync';
 
 export interface LiveHello {
   /** The tenant's clock when the connection opened (UTC ISO with milliseconds). */
@@ -57,7 +56,7 @@ export const SESSION_EVENTS_PATH = '/webhooks/session-events';
 export const CALL_STATUS_CHANGED = 'call.status_changed';
 
 /** The most events one batch may carry, and the body size that allows. */
-export const MAX_SESSION_EVENTS_PER_BATCH = 1000;
+const MAX_SESSION_EVENTS_PER_BATCH = 1000;
 export const SESSION_EVENTS_BODY_LIMIT = 1024 * 1024;
 
 /**
@@ -65,7 +64,7 @@ export const SESSION_EVENTS_BODY_LIMIT = 1024 * 1024;
  * the way, not refused. What a receiver cannot do without is the `event_id` it
  * deduplicates on; a call event names its call.
  */
-export const SessionEventSchema = z.looseObject({
+const SessionEventSchema = z.looseObject({
   event_id: z.string().min(1).max(200),
   event_type: z.string().min(1).max(200),
   occurred_at: z.string().max(100).optional(),

@@ -8,6 +8,7 @@ import {
   type CreateOutcome,
   type DeskSession,
 } from '../../contract/desk.ts';
+import { refusedJsonBytes } from '../http/body.ts';
 import { HttpError, errorHandler, notFound } from '../http/errors.ts';
 import { eventsRoute } from '../live/events-route.ts';
 import type { FeedHub } from '../live/feed-hub.ts';
@@ -35,7 +36,7 @@ declare module 'fastify' {
   }
 }
 
-export interface DeskCapabilities {
+interface DeskCapabilities {
   simulate: boolean;
   autoplay: boolean;
 }
@@ -81,7 +82,7 @@ const LIST_PARAMETERS = new Set([
 /** Answer headers the desk needs; every other header of the tenant's stays behind. */
 const RELAYED_HEADERS = ['content-type', 'total', 'per-page', 'retry-after'];
 
-export function callIdParam(raw: string): number {
+function callIdParam(raw: string): number {
   if (!/^\d{1,15}$/.test(raw)) throw notFound();
   return Number(raw);
 }
@@ -141,11 +142,14 @@ export async function deskApiRoutes(app: FastifyInstance, options: DeskApiOption
     }
     return errorHandler(error as FastifyError, request, reply);
   });
-  // The bytes as they came: the tenant gets exactly what the desk sent.
+  // The bytes as they came: the tenant gets exactly what the desk sent, once they are
+  // text the API could hold (the same check as the emulator's, http/body.ts).
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) =>
-    done(null, body),
-  );
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => {
+    const refused = refusedJsonBytes(body as Buffer);
+    if (refused) return done(refused, undefined);
+    done(null, body);
+  });
 
   // Which pages may frame the desk is known before sign-in: the desk in a CRM frame must
   // talk to its host (and the CSP of every page says the same already).
@@ -482,5 +486,3 @@ export async function deskApiRoutes(app: FastifyInstance, options: DeskApiOption
     throw notFound();
   });
 }
-
-export { DeskUpstreamError };

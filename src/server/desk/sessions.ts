@@ -7,7 +7,7 @@ import type { DeskStore, SessionAgent, SessionRecord } from './store/desk-store.
 // memory of a CRM frame whose cookies the browser blocks), the store keeps only its hash,
 // the agent it belongs to and when it expires, idle and absolutely.
 
-export const SESSION_COOKIE = '__Host-switchboard-session';
+const SESSION_COOKIE = '__Host-switchboard-session';
 export const LOGIN_COOKIE = '__Host-switchboard-login';
 
 /** How often a session's idle expiry is pushed back (not on every request: it is a write). */
@@ -22,7 +22,7 @@ export interface SessionPolicy {
 }
 
 /** How a request proved its session: a cookie, or the token a frame holds in memory. */
-export type SessionTransport = 'cookie' | 'token';
+type SessionTransport = 'cookie' | 'token';
 
 export interface ResolvedSession {
   record: SessionRecord;

@@ -17,7 +17,7 @@ export interface EmulatorChangeFeedOptions {
 }
 
 /** The feed events of one commit: a call changed several times in it is sent once, as it ended. */
-export function feedEventsOf(changes: CallChange[], tenantId: number): FeedEventInput[] {
+function feedEventsOf(changes: CallChange[], tenantId: number): FeedEventInput[] {
   const last = new Map<string, FeedEventInput>();
   for (const change of changes) {
     if (change.tenantId !== tenantId) continue;

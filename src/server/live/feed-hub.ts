@@ -71,7 +71,7 @@ function drained(res: ServerResponse): Promise<boolean> {
 }
 
 /** The bytes of one SSE event: an id, a name, and data (one `data:` line per line). */
-export function frameOf(id: string | null, type: LiveEventType, data: string): Buffer {
+function frameOf(id: string | null, type: LiveEventType, data: string): Buffer {
   let text = id === null ? '' : `id: ${id}\n`;
   text += `event: ${type}\n`;
   for (const line of data.split(/\r\n|\r|\n/)) text += `data: ${line}\n`;

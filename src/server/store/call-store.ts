@@ -335,6 +335,10 @@ export class CallStore {
           try {
             outcomes.push({ ok: true, value: this.inTransaction(work) });
           } catch (error) {
+            // Some failures (a full disk, an I/O error) make SQLite roll the whole
+            // transaction back, not just the savepoint: then nothing of the group is
+            // stored, and no later work may run outside it.
+            if (!this.db.inTransaction) throw error;
             outcomes.push({ ok: false, error });
           }
         }

@@ -3,7 +3,7 @@ import { createParser, type EventSourceMessage } from 'eventsource-parser';
 // A Server-Sent Events client for tests: one real HTTP request, its stream parsed with a
 // kept parser, every event kept in order so a test can wait for the one it expects.
 
-export interface SseEvent {
+interface SseEvent {
   id: string | undefined;
   event: string;
   data: string;

@@ -7,7 +7,7 @@ import { startTestServer, type TestServer } from './test-server.ts';
 // development identity provider), a second fronts it over HTTP with the tenant's token and
 // signs agents in through the first one's /dev-idp, registered there with DEV_IDP_CLIENTS.
 
-export const FRONT_CLIENT = { id: 'front-desk', secret: 'front-desk-secret' };
+const FRONT_CLIENT = { id: 'front-desk', secret: 'front-desk-secret' };
 
 export interface TenantPair {
   tenant: TestServer;

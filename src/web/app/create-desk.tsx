@@ -26,7 +26,7 @@ import { deskTheme } from './theme.ts';
 // it composes the kit (desk/), the features and the routes, and nothing imports it but
 // the entry point and the tests that render the whole desk.
 
-export type DeskRouter = ReturnType<typeof createBrowserRouter>;
+type DeskRouter = ReturnType<typeof createBrowserRouter>;
 
 export interface Desk {
   client: CallApiClient;

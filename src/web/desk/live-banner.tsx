@@ -5,7 +5,7 @@ import { FormattedMessage, useIntl } from 'react-intl';
 import { liveFeedState, onLiveFeedState, type LiveState } from './live-status.ts';
 
 /** How the desk's live feed stands, re-rendering when it changes. */
-export function useLiveFeedState(): LiveState {
+function useLiveFeedState(): LiveState {
   return useSyncExternalStore(onLiveFeedState, liveFeedState, () => 'connecting' as const);
 }
 

@@ -16,7 +16,7 @@ import { isLiveFeedUp } from '../desk/live-status.ts';
 
 export const TAB_SYNC_CHANNEL = 'switchboard:tabs:v1';
 
-export type TabSyncMessage =
+type TabSyncMessage =
   | { kind: 'call.created'; id: number }
   | { kind: 'call.changed'; id: number }
   | { kind: 'customer_flag.changed'; id: number };
@@ -64,7 +64,7 @@ function isEnvelope(data: unknown): data is Envelope {
 }
 
 /** What one desk event tells the other tabs; null when nothing. */
-export function tabMessageFor(event: DeskEvent): TabSyncMessage | null {
+function tabMessageFor(event: DeskEvent): TabSyncMessage | null {
   switch (event.type) {
     case 'call.created':
       return { kind: 'call.created', id: event.call.id };
@@ -78,7 +78,7 @@ export function tabMessageFor(event: DeskEvent): TabSyncMessage | null {
 }
 
 /** The queries a change in another tab makes stale. */
-export function staleKeysFor(
+function staleKeysFor(
   client: CallApiClient,
   message: TabSyncMessage,
 ): ReadonlyArray<readonly unknown[]> {

@@ -16,7 +16,7 @@ import { isLiveFeedUp } from '../../desk/live-status.ts';
  * is down. While it is up, changes arrive by themselves: nothing polls, and what the feed
  * keeps current is never stale by age.
  */
-export const LIVE_CALL_POLL_MS = 2_000;
+const LIVE_CALL_POLL_MS = 2_000;
 export const LIST_POLL_MS = 5_000;
 const STALE_MS = 5_000;
 
@@ -38,7 +38,7 @@ function compareBy(query: CallListQuery): (a: Call, b: Call) => number {
  * API filters by one status at a time: each is asked for the calls up to this page, in the
  * same order, and the answers are merged (docs/decisions/0033-the-list-s-views.md).
  */
-export async function listCallsInStatuses(
+async function listCallsInStatuses(
   client: CallApiClient,
   query: CallListQuery,
   statuses: readonly string[],
