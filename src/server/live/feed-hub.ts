@@ -22,6 +22,8 @@ export interface FeedHubOptions {
   /** What the EventSource waits before reconnecting (the stream's `retry:`). */
   retryMs?: number;
   onError?: (error: unknown) => void;
+  /** Told when a connection opens where none was (the tenant's poller then looks at once). */
+  onFirstConnection?: () => void;
 }
 
 export interface FeedConnectionOptions {
@@ -179,6 +181,7 @@ export class FeedHub {
     // it waits in the queue and is sent after the replay, without what the replay had.
     this.connections.add(connection);
     res.once('close', () => this.connections.delete(connection));
+    if (this.connections.size === 1) this.options.onFirstConnection?.();
 
     const asked = options.lastEventId ?? null;
     const afterId = this.parseId(asked);

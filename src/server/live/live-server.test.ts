@@ -228,6 +228,17 @@ describe('tenant mode: emulator → webhook → fronting server → stream', () 
       body: JSON.stringify({ count: 1, events: [event] }),
     });
     expect(await good.json()).toEqual({ accepted: 1, duplicates: 0 });
+    // No desk was connected, so no desk needed the call (the tenant feed's own test shows
+    // that nothing is read then); with a desk connected, the next event is read again.
+    const post = () =>
+      fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: basic },
+        body: JSON.stringify({ count: 1, events: [{ ...event, event_id: randomUUID() }] }),
+      });
+    const desk = await stream(pair.front.baseUrl, secret);
+    await desk.next((e) => e.event === 'hello');
+    expect((await post()).status).toBe(200);
     await expect.poll(() => seen).toContain('GET /apps/api/v1/calls/999999');
   });
 

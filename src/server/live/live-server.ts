@@ -48,6 +48,7 @@ export async function startLiveServer(
     // The tenant's clock: the emulator's own (which the control API moves), else this server's.
     now: emulator ? () => emulator.tenants.now(emulator.deskTenant) : () => new Date(),
     onError: (error) => log.error({ err: error }, 'live feed: an event could not be published'),
+    onFirstConnection: () => tenantFeed?.wake(),
   });
   const publish = (events: Parameters<FeedHub['publish']>[0]) => void hub.publish(events);
   const stops: Array<() => unknown> = [];
@@ -85,6 +86,7 @@ export async function startLiveServer(
       // With the webhook the poller is the safety net; without it, the source.
       pollIntervalMs: webhook ? 5_000 : 1_000,
       log,
+      active: () => hub.size > 0,
     });
     tenantFeed = feed;
     void feed.start();

@@ -67,7 +67,7 @@ const source: TenantSource = {
 
 async function startFeed(
   pollIntervalMs: number,
-  extra: { per?: number; maxPagesPerLook?: number } = {},
+  extra: { per?: number; maxPagesPerLook?: number; active?: () => boolean } = {},
 ) {
   feed = new TenantFeed({
     source,
@@ -126,6 +126,29 @@ describe('the tenant poller', () => {
       .filter((c) => c.id === call.id)
       .map((c) => c.status);
     expect(new Set(versions).size).toBe(versions.length);
+  });
+
+  it('reads nothing while no desk is connected, and catches up when one connects', async () => {
+    let connected = false;
+    let asked = 0;
+    const first = await createCall(tenant, inboundBody());
+    await startFeed(10, {
+      active: () => {
+        asked += 1;
+        return connected;
+      },
+    });
+    // Several looks and a webhook's event come and go while no desk is there.
+    await expect.poll(() => asked, { interval: 10 }).toBeGreaterThanOrEqual(5);
+    feed!.noteEvents([statusEvent(first.id as number, 'queued', new Date().toISOString())]);
+    await expect.poll(() => asked, { interval: 10 }).toBeGreaterThanOrEqual(10);
+    expect(requests).toEqual([]);
+
+    connected = true;
+    feed!.wake();
+    await expect.poll(() => requests.length).toBeGreaterThan(0);
+    const call = await createCall(tenant, inboundBody());
+    await expect.poll(() => publishedCalls().some((c) => c.id === call.id)).toBe(true);
   });
 
   it('goes on after a restart from where it stopped, with what changed meanwhile', async () => {

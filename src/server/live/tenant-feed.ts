@@ -44,6 +44,13 @@ export interface TenantFeedOptions {
   /** Calls waiting to be read from which one list read replaces a read of each. */
   listThreshold?: number;
   log?: { warn(details: object, message: string): void };
+  /**
+   * Whether any desk is connected. While none is, nothing is read from the tenant (no
+   * request reaches it that no desk needs): the poller skips its looks and the webhook's
+   * events are not read again; the first look once a desk connects (wake()) catches up
+   * from the cursor.
+   */
+  active?: () => boolean;
 }
 
 export interface TenantFeedStats {
@@ -70,6 +77,7 @@ export class TenantFeed {
   private cursor: number | null = null;
   private closed = false;
   private draining = false;
+  private busy = false;
   private timer: NodeJS.Timeout | null = null;
   private looking: Promise<void> = Promise.resolve();
   private readonly counters = { callReads: 0, listReads: 0, published: 0 };
@@ -105,8 +113,20 @@ export class TenantFeed {
     await this.looking;
   }
 
+  private isActive(): boolean {
+    return this.options.active?.() ?? true;
+  }
+
+  /** A desk connected where none was: look now rather than at the next tick. */
+  wake(): void {
+    // A look under way catches up by itself.
+    if (this.closed || this.busy) return;
+    this.schedule(0);
+  }
+
   /** The webhook's events: each call named is read again (events older than what was sent are not). */
   noteEvents(events: SessionEvent[]): void {
+    if (!this.isActive()) return;
     for (const event of events) {
       const call = event.call;
       if (!call) continue;
@@ -126,6 +146,7 @@ export class TenantFeed {
 
   private schedule(delayMs: number): void {
     if (this.closed) return;
+    if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.looking = this.look().finally(() => this.schedule(this.options.pollIntervalMs));
     }, delayMs);
@@ -134,6 +155,8 @@ export class TenantFeed {
 
   /** One look of the poller: everything changed since the cursor (less the overlap). */
   private async look(): Promise<void> {
+    if (this.closed || !this.isActive()) return;
+    this.busy = true;
     try {
       if (this.cursor === null) {
         // The first look ever: from the newest change on, nothing before it is news.
@@ -161,6 +184,8 @@ export class TenantFeed {
       if (newest > this.cursor) await this.saveCursor(newest);
     } catch (error) {
       this.options.log?.warn({ err: error }, 'live feed: the tenant poller could not read');
+    } finally {
+      this.busy = false;
     }
   }
 
