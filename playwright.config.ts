@@ -6,6 +6,7 @@ import {
   FRONT_ORIGIN,
   FRONT_PORT,
   HOST_ORIGIN,
+  SESSION_EVENTS,
   TENANT_ORIGIN,
   TENANT_PORT,
 } from './e2e/support/ports.ts';
@@ -87,6 +88,10 @@ export default defineConfig({
         RATE_LIMIT_PER_SECOND: '10',
         EMULATOR_AUTOPLAY: '0',
         DEV_IDP_CLIENTS: `${FRONT_CLIENT.id}:${FRONT_CLIENT.secret}:${FRONT_ORIGIN}/desk/auth/callback`,
+        // The platform's session events, pushed to the fronting server's webhook.
+        EMULATOR_SESSION_EVENTS_URL: `${FRONT_ORIGIN}/webhooks/session-events`,
+        EMULATOR_SESSION_EVENTS_USER: SESSION_EVENTS.user,
+        EMULATOR_SESSION_EVENTS_PASSWORD: SESSION_EVENTS.password,
         LOG_LEVEL: 'warn',
       },
     },
@@ -108,6 +113,8 @@ export default defineConfig({
         OIDC_ISSUER: `${TENANT_ORIGIN}/dev-idp`,
         OIDC_CLIENT_ID: FRONT_CLIENT.id,
         OIDC_CLIENT_SECRET: FRONT_CLIENT.secret,
+        SESSION_EVENTS_USER: SESSION_EVENTS.user,
+        SESSION_EVENTS_PASSWORD: SESSION_EVENTS.password,
         // Exactly one allowed host: the CRM host page's.
         EMBED_ALLOWED_ORIGINS: HOST_ORIGIN,
         LOG_LEVEL: 'warn',

@@ -411,8 +411,12 @@ async function createCalls(browser: Browser, origin: string) {
     );
     await page.getByRole('button', { name: 'Create call' }).waitFor();
     // An agent takes more than a moment to check a form: let the page settle first (what it
-    // fetches ahead while idle counts, as it would for a person).
-    await page.waitForLoadState('networkidle');
+    // fetches ahead while idle counts, as it would for a person). Not 'networkidle', which
+    // never comes while the live feed's stream is open: the feed up, then an idle moment.
+    await page.getByRole('status').filter({ hasText: 'Up to date' }).waitFor();
+    await page.evaluate(
+      () => new Promise((resolve) => requestIdleCallback(resolve, { timeout: 2000 })),
+    );
     const ahead = await page.evaluate(() =>
       performance.getEntriesByType('resource').some((e) => e.name.includes('/call-detail-page-')),
     );

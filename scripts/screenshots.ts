@@ -148,8 +148,12 @@ async function shot(
   const page = await context.newPage();
   await page.goto(options.path);
   await options.ready(page);
-  // libphonenumber and the page's second render arrive just after the first paint.
-  await page.waitForLoadState('networkidle');
+  // libphonenumber and the page's second render arrive just after the first paint. Not
+  // 'networkidle', which never comes while the live feed's stream is open.
+  await page.waitForLoadState('load');
+  await page.waitForFunction(
+    async () => (await document.fonts.ready) && [...document.images].every((img) => img.complete),
+  );
   const file = join(out, `${name}.png`);
   await page.screenshot({ path: file, fullPage: options.fullPage ?? false });
   process.stderr.write(`wrote ${file}\n`);

@@ -24,3 +24,16 @@ export const FRONT_ORIGIN = `http://127.0.0.1:${FRONT_PORT}`;
 
 /** The fronting server's client at the tenant's identity provider. */
 export const FRONT_CLIENT = { id: 'e2e-front', secret: 'e2e-front-secret' };
+
+/** The Basic credentials of the tenant's session events at the fronting server's webhook. */
+export const SESSION_EVENTS = { user: 'e2e-platform', password: 'e2e-session-events-secret' };
+
+/**
+ * Servers the live feed's tests start and stop themselves (a restart, a network cut): the
+ * desk behind the cut, the cut itself, and a desk to restart.
+ */
+export const LIVE_PORTS = {
+  restart: Number(process.env.E2E_LIVE_RESTART_PORT ?? 4191),
+  cut: Number(process.env.E2E_LIVE_CUT_PORT ?? 4192),
+  behindCut: Number(process.env.E2E_LIVE_BEHIND_CUT_PORT ?? 4193),
+};

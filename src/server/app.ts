@@ -14,6 +14,7 @@ import { jsonBodies } from './http/body.ts';
 import { EMBED_PROTOCOL, embedAllowList } from './http/embed-origins.ts';
 import { errorHandler } from './http/errors.ts';
 import { misdirected, originResolver } from './http/host-guard.ts';
+import { startLiveServer, type LiveServer } from './live/live-server.ts';
 import { httpLayerChecks } from './http/http-layer.ts';
 import { RequestLog } from './http/request-log.ts';
 import { securityHeaders, withSecurityHeaders } from './http/security-headers.ts';
@@ -47,6 +48,8 @@ interface DeskServerState {
   checkAgents(): Promise<string[]>;
   /** The emulator's services; undefined when fronting a real tenant. */
   emulator: Services | undefined;
+  /** The live feed: the desks' streams and what feeds them. */
+  live: LiveServer;
 }
 
 declare module 'fastify' {
@@ -201,12 +204,20 @@ export async function buildApp({ config, logger = false }: AppOptions): Promise<
     budget.close();
     await store.close();
   });
+  const live = await startLiveServer(app, {
+    config,
+    emulator: services,
+    upstream: budget,
+    sessions,
+    log: app.log,
+  });
   app.decorate('desk', {
     store,
     sessions,
     budget,
     checkAgents: agentWatch.check,
     emulator: services,
+    live,
   } satisfies DeskServerState);
 
   await app.register(deskPlugin, {
@@ -220,6 +231,7 @@ export async function buildApp({ config, logger = false }: AppOptions): Promise<
     actForOthersRoles: splitList(config.DESK_ACT_FOR_OTHERS_ROLES),
     upstreamTimeoutMs: config.UPSTREAM_TIMEOUT_MS,
     embed: { protocol: EMBED_PROTOCOL, allowedOrigins: embedAllowList(config).entries },
+    live: live.desk,
   });
   await app.register(webRoutes);
   return app;

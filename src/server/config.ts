@@ -65,6 +65,13 @@ const ConfigSchema = z.object({
     .default(12),
   /** How often the desk's server re-reads the tenant's agents to end the sessions of removed ones. */
   AGENT_CHECK_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  /** The emulator POSTs session events here (TENANT-MODE.md), with these Basic credentials. */
+  EMULATOR_SESSION_EVENTS_URL: z.url().optional(),
+  EMULATOR_SESSION_EVENTS_USER: z.string().optional(),
+  EMULATOR_SESSION_EVENTS_PASSWORD: z.string().optional(),
+  /** The Basic credentials POST /webhooks/session-events must carry; no receiver without them. */
+  SESSION_EVENTS_USER: z.string().optional(),
+  SESSION_EVENTS_PASSWORD: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -120,6 +127,9 @@ export function parseConfig(env: Record<string, string | undefined>): ServerConf
       'fronting a tenant, agents sign in through the company identity provider: ' +
         'set OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET',
     );
+  }
+  if (Boolean(config.SESSION_EVENTS_USER) !== Boolean(config.SESSION_EVENTS_PASSWORD)) {
+    throw invalid('SESSION_EVENTS_USER and SESSION_EVENTS_PASSWORD go together');
   }
   if (config.OIDC_ISSUER) {
     const issuer = new URL(config.OIDC_ISSUER);

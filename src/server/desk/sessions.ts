@@ -92,6 +92,30 @@ export class Sessions {
     return undefined;
   }
 
+  /**
+   * For a connection that outlives its request (the live stream): whether the session with
+   * this id lives on, its idle expiry pushed back as a request's would be (an open desk
+   * kept it alive by polling before it had a stream). An expired one ends here.
+   */
+  async keepAlive(id: string): Promise<boolean> {
+    const record = await this.store.getSession(id);
+    if (!record) return false;
+    const now = this.now();
+    if (record.idleExpiresAt <= now || record.absoluteExpiresAt <= now) {
+      await this.store.deleteLogin(record.loginId);
+      this.events.emit('ended', [record.id]);
+      return false;
+    }
+    if (now - record.lastSeenAt >= TOUCH_EVERY_MS) {
+      await this.store.touchSession(
+        record.id,
+        now,
+        Math.min(now + this.policy.idleMs, record.absoluteExpiresAt),
+      );
+    }
+    return true;
+  }
+
   /** Sign out: the sign-in ends, with every session handed over from it. */
   async end(record: SessionRecord): Promise<void> {
     const ids = await this.store.deleteLogin(record.loginId);

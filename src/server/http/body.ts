@@ -3,7 +3,7 @@ import { API_ERRORS, apiErrorText } from '../../contract/api-errors.ts';
 import { HttpError, badRequest } from './errors.ts';
 
 /** What an empty body sent as application/json parses to. */
-const EMPTY_JSON_BODY: unique symbol = Symbol('empty JSON body');
+export const EMPTY_JSON_BODY: unique symbol = Symbol('empty JSON body');
 
 /**
  * The request's JSON body as an object. A request with no JSON at all is a 415; JSON that

@@ -10,6 +10,12 @@ export interface Tenant {
   clockOffsetMs: number;
 }
 
+/** A committed change of a tenant that the desk shows: its directory, clock, or a reset. */
+export interface TenantChange {
+  kind: 'reset' | 'clock' | 'directory';
+  tenant: Tenant;
+}
+
 interface TenantRow {
   id: number;
   subdomain: string;
@@ -37,6 +43,7 @@ function directoryOf(fixture: TenantFixture): TenantDirectory {
  */
 export class TenantStore {
   private readonly cache = new Map<string, Tenant>();
+  private readonly listeners = new Set<(change: TenantChange) => void>();
   /** The subdomains the configuration names (configure()). */
   private active = new Set<string>();
   private readonly statements;
@@ -71,6 +78,24 @@ export class TenantStore {
       deleteContacts: db.prepare('DELETE FROM contacts WHERE tenant_id = ?'),
       deletePhones: db.prepare('DELETE FROM contact_phones WHERE tenant_id = ?'),
     };
+  }
+
+  /** Hears of each committed change; returns the function that stops listening. */
+  onChange(listener: (change: TenantChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  private emit(kind: TenantChange['kind'], tenant: Tenant): void {
+    for (const listener of this.listeners) {
+      try {
+        listener({ kind, tenant });
+      } catch (error) {
+        console.error('[switchboard] a tenant change listener failed', error);
+      }
+    }
   }
 
   /**
@@ -129,16 +154,25 @@ export class TenantStore {
 
   /**
    * Sets the tenant's clock and runs `then` (the work the new time brings, in the same
-   * transaction): if anything fails to be stored, the clock is where it was.
+   * transaction): if anything fails to be stored, the clock is where it was. `transaction`
+   * runs the work in one transaction: the call store's, where `then` changes calls, so that
+   * their changes are told once all is committed.
    */
-  setClock<T>(tenant: Tenant, nowMs: number, then: () => T): T {
+  setClock<T>(
+    tenant: Tenant,
+    nowMs: number,
+    then: () => T,
+    transaction: (work: () => T) => T = (work) => this.db.transaction(work)(),
+  ): T {
     const before = tenant.clockOffsetMs;
     try {
-      return this.db.transaction(() => {
+      const result = transaction(() => {
         tenant.clockOffsetMs = nowMs - Date.now();
         this.statements.saveClock.run(tenant.clockOffsetMs, tenant.id);
         return then();
-      })();
+      });
+      this.emit('clock', tenant);
+      return result;
     } catch (error) {
       tenant.clockOffsetMs = before;
       throw error;
@@ -151,6 +185,7 @@ export class TenantStore {
     change(next);
     this.statements.saveDirectory.run(JSON.stringify(next), tenant.id);
     tenant.directory = next;
+    this.emit('directory', tenant);
   }
 
   /** The tenant is the fixture again, with no calls, and its clock is real time. */
@@ -166,6 +201,7 @@ export class TenantStore {
     })();
     tenant.directory = directory;
     tenant.clockOffsetMs = 0;
+    this.emit('reset', tenant);
   }
 
   /** The CRM contact with this number, or a new one (inbound and scheduled calls). */

@@ -19,7 +19,7 @@ export async function startTenantPair(
   options: { tenant?: Partial<ServerConfig>; front?: Partial<ServerConfig> } = {},
 ): Promise<TenantPair> {
   // The front's address goes into the tenant's client list before either starts.
-  const frontPort = await freePort();
+  const frontPort = options.front?.PORT ?? (await freePort());
   const tenant = await startTestServer({
     RATE_LIMIT_PER_SECOND: 10,
     DEV_IDP_CLIENTS: `${FRONT_CLIENT.id}:${FRONT_CLIENT.secret}:http://127.0.0.1:${frontPort}/desk/auth/callback`,

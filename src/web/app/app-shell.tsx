@@ -19,6 +19,7 @@ import { useUnseenCalls } from '../desk/attention.ts';
 import { useDeskAuth } from '../desk/auth.tsx';
 import { useDeskEvents } from '../desk/desk-events.tsx';
 import { OfflineBanner } from '../desk/offline-banner.tsx';
+import { LiveBanner, LiveIndicator } from '../desk/live-banner.tsx';
 import { PageFocusProvider } from '../desk/page-focus.tsx';
 import { sessionQueries } from '../desk/session-queries.ts';
 import { useFramed } from '../embed/embed-context.tsx';
@@ -208,6 +209,7 @@ export function AppShell() {
                 label={intl.formatMessage({ id: 'shell.emulator', defaultMessage: 'Emulator' })}
               />
             )}
+            <LiveIndicator />
             <Box sx={{ flexGrow: 1 }} />
             {agent && (
               <AccountMenu
@@ -261,6 +263,7 @@ export function AppShell() {
           )}
         </AppBar>
         <OfflineBanner />
+        <LiveBanner />
         <Container
           component="main"
           id="main"

@@ -2,6 +2,7 @@ import type { QueryClient } from '@tanstack/react-query';
 import type { CallApiClient } from '../../contract/client.ts';
 import { callQueries } from '../calls/api/call-queries.ts';
 import type { DeskEvent, DeskEvents } from '../desk/desk-events.tsx';
+import { isLiveFeedUp } from '../desk/live-status.ts';
 
 // Several tabs (or several frames in one CRM page) of the desk stay consistent: what the
 // server accepted in one tab is announced on a BroadcastChannel, and the others invalidate
@@ -118,6 +119,8 @@ export function startTabSync({
 
   channel.addEventListener('message', (event) => {
     if (!isEnvelope(event.data) || event.data.from === self) return;
+    // While the live feed is up, every tab hears of the change from the server itself.
+    if (isLiveFeedUp()) return;
     for (const queryKey of staleKeysFor(client, event.data.message)) {
       void queryClient.invalidateQueries({ queryKey });
     }
