@@ -17,7 +17,7 @@ import { isLiveFeedUp } from '../../desk/live-status.ts';
  * keeps current is never stale by age.
  */
 const LIVE_CALL_POLL_MS = 2_000;
-export const LIST_POLL_MS = 5_000;
+const LIST_POLL_MS = 5_000;
 const STALE_MS = 5_000;
 
 const whileFeedDown = (ms: number): number | false => (isLiveFeedUp() ? false : ms);

@@ -8,12 +8,13 @@ import { useCallApiClient } from '../../desk/api-client.tsx';
 import { attention } from '../../desk/attention.ts';
 import { useDeskEventSubscribe } from '../../desk/desk-events.tsx';
 import { useDeskFormat } from '../../desk/format.ts';
-import { callQueries, LIST_POLL_MS } from '../api/call-queries.ts';
+import { callQueries } from '../api/call-queries.ts';
 
 // A new queued call is announced: a count in the tab's title until the agent looks, and a
 // desktop notification where the agent allowed them. It is read from the query data, so
-// it works however that data arrives (polled here and by the list, or pushed later): any
-// queued call the desk had not seen before is new, except those this desk created itself.
+// it works however that data arrives (pushed by the live feed into the queued list kept
+// here, or polled while the feed is down): any queued call the desk had not seen before is
+// new, except those this desk created itself.
 
 const QUEUED = {
   status: 'queued',
@@ -36,8 +37,9 @@ export function useQueuedCallWatch(): void {
   const navigate = useNavigate();
   const intl = useIntl();
   const format = useDeskFormat();
-  // The desk looks for queued calls wherever the agent is (the list polls its own page too).
-  useQuery({ ...callQueries.list(client, QUEUED), refetchInterval: LIST_POLL_MS });
+  // The desk keeps the queued calls wherever the agent is: the live feed adds each new one
+  // to this list, which is polled only while the feed is down (as every list).
+  useQuery(callQueries.list(client, QUEUED));
 
   // The words and the way to the call as they are when a call arrives.
   const notifyOf = useEffectEvent((call: Call) => {
