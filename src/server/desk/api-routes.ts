@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { normalizeCallType } from '../../contract/call-constants.ts';
 import { API_PREFIX, EMULATOR_PREFIX, MANAGER_PREFIX } from '../../contract/client.ts';
 import {
@@ -8,7 +8,7 @@ import {
   type CreateOutcome,
   type DeskSession,
 } from '../../contract/desk.ts';
-import { HttpError, notFound } from '../http/errors.ts';
+import { HttpError, errorHandler, notFound } from '../http/errors.ts';
 import {
   UpstreamError,
   upstreamJson,
@@ -117,6 +117,17 @@ export async function deskApiRoutes(app: FastifyInstance, options: DeskApiOption
   const outcomes = new CreateOutcomes(upstream, store, options.upstreamTimeoutMs);
 
   app.decorateRequest('deskSession', null);
+  // What only the operator can fix (a refused token, a redirecting UPSTREAM_URL) goes to the
+  // log in words; the desk gets the API's {"message"} shape as for any other error.
+  app.setErrorHandler((error, request, reply) => {
+    if (error instanceof DeskUpstreamError && error.operatorHint) {
+      request.log[error.statusCode === 502 ? 'error' : 'warn'](
+        { upstream: upstream.description, status: error.statusCode },
+        error.operatorHint,
+      );
+    }
+    return errorHandler(error as FastifyError, request, reply);
+  });
   // The bytes as they came: the tenant gets exactly what the desk sent.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) =>

@@ -13,7 +13,7 @@ import { UpstreamError } from '../upstream/upstream.ts';
 // the server, one budget below the tenant's limit, and creates that never come back twice.
 
 let pair: TenantPair;
-let statuses: number[];
+let statuses: number[] = [];
 let admin: string;
 let agent: string;
 

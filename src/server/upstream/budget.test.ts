@@ -18,11 +18,16 @@ afterEach(() => {
 });
 
 function tenantRecorder(answer: (request: UpstreamRequest, n: number) => number = () => 200) {
-  const sent: Array<{ at: number; path: string; priority: string }> = [];
+  const sent: Array<{ at: number; path: string; priority: string; abortable: boolean }> = [];
   const upstream: Upstream = {
     description: 'test tenant',
     async request(request): Promise<UpstreamResponse> {
-      sent.push({ at: Date.now(), path: request.path, priority: request.priority });
+      sent.push({
+        at: Date.now(),
+        path: request.path,
+        priority: request.priority,
+        abortable: request.signal !== undefined,
+      });
       const status = answer(request, sent.length);
       return {
         status,
@@ -67,19 +72,21 @@ describe('the upstream budget', () => {
   it('agents go first, and background reads leave room in every window for them', async () => {
     const t = tenantRecorder();
     const budget = new UpstreamBudget(t.upstream, { perSecond: 8, now: t.clock.now });
-    // Those still waiting are turned away when the budget closes at the end.
-    void Promise.all(
-      Array.from({ length: 10 }, (_, i) => budget.request(get(`/bg/${i}`, 'background'))),
-    ).catch(() => {});
+    // Closed before they are all sent: what is still waiting is refused, as at shutdown.
+    const background = Array.from({ length: 10 }, (_, i) =>
+      budget.request(get(`/bg/${i}`, 'background')).catch((e: unknown) => e),
+    );
     await settle();
     // 8 a second, 2 of them kept for agents.
     expect(t.sent.map((s) => s.priority)).toEqual(Array(6).fill('background'));
-    void budget.request(get('/agent/1'));
-    void budget.request(get('/agent/2'));
-    void budget.request(get('/agent/3')).catch(() => {});
+    const agents = ['/agent/1', '/agent/2', '/agent/3'].map((p) =>
+      budget.request(get(p)).catch((e: unknown) => e),
+    );
     await settle();
     expect(t.sent.slice(6).map((s) => s.path)).toEqual(['/agent/1', '/agent/2']);
     budget.close();
+    expect(await agents[2]).toMatchObject({ kind: 'aborted', sent: false });
+    expect(await background[9]).toMatchObject({ kind: 'aborted', sent: false });
   });
 
   it('a full queue answers busy, with the seconds until there is room', async () => {
@@ -116,12 +123,26 @@ describe('the upstream budget', () => {
   it('a desk that went away leaves the queue, and a write that has left is never abandoned', async () => {
     const t = tenantRecorder();
     const budget = new UpstreamBudget(t.upstream, { perSecond: 1, now: t.clock.now });
-    void budget.request(get('/first'));
+    const first = new AbortController();
+    const created = budget.request({
+      method: 'POST',
+      path: '/calls',
+      body: Buffer.from('{}'),
+      priority: 'agent',
+      signal: first.signal,
+    });
     const gone = new AbortController();
     const abandoned = budget.request({ ...get('/second'), signal: gone.signal }).catch((e) => e);
     gone.abort();
     expect(await abandoned).toMatchObject({ kind: 'aborted', sent: false });
     expect(budget.stats().queued.agent).toBe(0);
+    // The create left with nothing that could abort it once sent.
+    expect((await created).status).toBe(200);
+    expect(t.sent).toEqual([expect.objectContaining({ path: '/calls', abortable: false })]);
+    const read = new AbortController();
+    await advance(1000);
+    await budget.request({ ...get('/third'), signal: read.signal });
+    expect(t.sent[1]).toMatchObject({ path: '/third', abortable: true });
     budget.close();
   });
 
