@@ -1,0 +1,188 @@
+import type { Page, Response } from '@playwright/test';
+import { emulatorAt, expect, test, type Emulator } from './support/fixtures.ts';
+import { SERVED_BY, startFleet, type DeskName, type Fleet } from './support/fleet.ts';
+import { MULTI_ORIGIN, MULTI_TENANT_ORIGIN } from './support/ports.ts';
+
+// Two desk servers fronting one tenant, sharing one PostgreSQL database, behind HAProxy
+// (round robin, no sticky sessions), as a contact center runs the desk so that one server
+// can fail without a floor of agents losing their calls. The balancer names the server of
+// each answer; a test may send everything to one server for a while, or kill one.
+
+test.use({ agent: '' });
+
+let fleet: Fleet;
+let tenant: Emulator;
+let disposeTenant: () => Promise<void>;
+test.beforeAll(async ({ playwright }) => {
+  // Three servers and a balancer to start, on two shared cores.
+  test.setTimeout(120_000);
+  fleet = await startFleet();
+  ({ emulator: tenant, dispose: disposeTenant } = await emulatorAt(
+    playwright,
+    MULTI_TENANT_ORIGIN,
+  ));
+});
+test.afterAll(async () => {
+  await disposeTenant?.();
+  await fleet?.close();
+});
+test.beforeEach(async () => {
+  await fleet.only(null);
+  await tenant.reset();
+});
+
+/** The desk's own API answers this page receives, with the server that gave each. */
+function deskAnswers(page: Page) {
+  const answers: Array<{ url: string; status: number; server: string }> = [];
+  page.on('response', (response: Response) => {
+    if (!response.url().startsWith(`${MULTI_ORIGIN}/desk/api/`)) return;
+    answers.push({
+      url: response.url(),
+      status: response.status(),
+      server: response.headers()[SERVED_BY] ?? '',
+    });
+  });
+  return answers;
+}
+
+async function signIn(page: Page, email: string, path = '/calls') {
+  await page.goto(`${MULTI_ORIGIN}${path}`);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(new RegExp(`^${MULTI_TENANT_ORIGIN}/dev-idp/interaction/`));
+  await expect(page.getByRole('heading', { name: 'Choose an account' })).toBeVisible();
+  await page.getByRole('button', { name: new RegExp(email.replace(/[.@]/g, '\\$&')) }).click();
+  await expect(page).toHaveURL(`${MULTI_ORIGIN}${path}`);
+  await expect(page.getByRole('banner')).toContainText(email);
+}
+
+/** Waits for the next answer of the desk API matching `path`, and says which server gave it. */
+async function servedBy(page: Page, method: string, path: RegExp, act: () => Promise<unknown>) {
+  const answer = page.waitForResponse(
+    (r) =>
+      r.request().method() === method &&
+      r.url().startsWith(`${MULTI_ORIGIN}/desk/api/`) &&
+      path.test(new URL(r.url()).pathname),
+  );
+  await act();
+  const response = await answer;
+  return { status: response.status(), server: response.headers()[SERVED_BY] as DeskName };
+}
+
+test('signed in once, the agent is served by both servers', async ({ page }) => {
+  await signIn(page, 'agent@somedomain.com');
+  const answers = deskAnswers(page);
+  for (const name of ['a', 'b'] as const) {
+    await fleet.only(name);
+    const session = await servedBy(page, 'GET', /^\/desk\/api\/session$/, () => page.reload());
+    expect(session).toEqual({ status: 200, server: name });
+    await expect(page.getByRole('banner')).toContainText('agent@somedomain.com');
+    await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  }
+  expect(answers.filter((a) => a.status === 401)).toEqual([]);
+
+  // Sign out through one: the other knows it too.
+  await fleet.only('a');
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
+  await fleet.only('b');
+  const after = await servedBy(page, 'GET', /^\/desk\/api\/session$/, () => page.reload());
+  expect(after).toEqual({ status: 401, server: 'b' });
+  await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
+});
+
+test('a flag changed through one server shows in History through the other', async ({ page }) => {
+  const { id } = await tenant.inboundCall();
+  await signIn(page, 'agent@somedomain.com', `/calls/${id}`);
+
+  await fleet.only('a');
+  const verified = page.getByRole('switch', { name: 'Verified customer' });
+  await expect(verified).not.toBeChecked();
+  const patch = await servedBy(page, 'PATCH', /\/customer_flag$/, () => verified.click());
+  expect(patch).toEqual({ status: 200, server: 'a' });
+  await expect(verified).toBeChecked();
+
+  await fleet.only('b');
+  const history = await page.evaluate(async (callId) => {
+    const response = await fetch(`/desk/api/calls/${callId}/history`, {
+      headers: { 'X-Switchboard-Desk': '1' },
+    });
+    return {
+      status: response.status,
+      server: response.headers.get('x-switchboard-server'),
+      body: (await response.json()) as { entries: Array<Record<string, unknown>> },
+    };
+  }, id);
+  expect(history.status).toBe(200);
+  expect(history.server).toBe('b');
+  expect(history.body.entries).toEqual([
+    expect.objectContaining({
+      action: 'customer_flag.update',
+      agent_email: 'agent@somedomain.com',
+      after: expect.objectContaining({ verified_customer: true }),
+    }),
+  ]);
+  // And the page, read again through the other server, shows the flag as set.
+  await page.reload();
+  await expect(page.getByRole('switch', { name: 'Verified customer' })).toBeChecked();
+});
+
+test('kill -9 one server mid-call: the desk goes on through the balancer, its session intact', async ({
+  page,
+}) => {
+  const { id } = await tenant.inboundCall();
+  await tenant.sendEvent(id, { type: 'assign', agent_email: 'agent@somedomain.com' });
+  await tenant.sendEvent(id, { type: 'connect' });
+  await signIn(page, 'agent@somedomain.com', `/calls/${id}`);
+  const timeline = page.getByRole('list', { name: 'Timeline' });
+  const entry = (name: string) =>
+    timeline.getByRole('listitem').filter({ has: page.getByText(name, { exact: true }) });
+  await expect(entry('Connected')).toBeVisible();
+
+  try {
+    await fleet.kill('a');
+    const answers = deskAnswers(page);
+
+    // The agent works on: a flag set, and the call's end seen, all through the survivor.
+    const badActor = page.getByRole('switch', { name: 'Bad actor' });
+    const patch = await servedBy(page, 'PATCH', /\/customer_flag$/, () => badActor.click());
+    expect(patch).toEqual({ status: 200, server: 'b' });
+    await expect(badActor).toBeChecked();
+    await tenant.sendEvent(id, { type: 'finish', disconnected_by: 'disconnected_by_end_user' });
+    await expect(entry('Finished')).toBeVisible();
+
+    // A reload finds the agent still signed in, the call as it is.
+    await page.reload();
+    await expect(page.getByRole('banner')).toContainText('agent@somedomain.com');
+    await expect(page.getByRole('switch', { name: 'Bad actor' })).toBeChecked();
+    await expect(entry('Finished')).toBeVisible();
+    expect(answers.length).toBeGreaterThan(0);
+    expect(answers.filter((a) => a.server !== 'b')).toEqual([]);
+    expect(answers.filter((a) => a.status >= 400)).toEqual([]);
+  } finally {
+    await fleet.restart('a');
+    await expect.poll(() => fleet.balancerState('a')).toBe('UP');
+  }
+});
+
+test('30 reads at once across both servers: all answered, and the tenant never says 429', async ({
+  page,
+}) => {
+  await signIn(page, 'admin@somedomain.com');
+  const before = fleet.tenantAnswers.length;
+  const answers = await page.evaluate(async () => {
+    const paths = Array.from({ length: 30 }, (_, i) =>
+      i % 3 ? '/desk/api/apps/api/v1/calls' : '/desk/api/manager/api/v1/menus',
+    );
+    return Promise.all(
+      paths.map(async (path) => {
+        const response = await fetch(path, { headers: { 'X-Switchboard-Desk': '1' } });
+        return { status: response.status, server: response.headers.get('x-switchboard-server') };
+      }),
+    );
+  });
+  expect(answers.map((a) => a.status)).toEqual(answers.map(() => 200));
+  expect(new Set(answers.map((a) => a.server))).toEqual(new Set(['a', 'b']));
+  const tenantSaw = fleet.tenantAnswers.slice(before);
+  expect(tenantSaw.length).toBeGreaterThanOrEqual(30);
+  expect(tenantSaw.filter((s) => s === 429)).toEqual([]);
+});
