@@ -9,7 +9,8 @@ import { Sessions, randomSecret } from './desk/sessions.ts';
 import type { DeskStore } from './desk/store/desk-store.ts';
 import { openSqliteDeskStore } from './desk/store/sqlite-desk-store.ts';
 import { DESK_POSTGRES_MIGRATIONS, postgresDeskStore } from './desk/store/postgres-desk-store.ts';
-import { openPostgres, type Postgres } from './db/postgres.ts';
+import { LOCKS, openPostgres, type Postgres } from './db/postgres.ts';
+import { holdLeadership, type Leadership } from './db/postgres-leadership.ts';
 import { DEV_IDP_PREFIX, GUEST_ACCOUNT, devIdpPlugin } from './emulator/dev-idp.ts';
 import { emulatorPlugin } from './emulator/plugin.ts';
 import { EMPTY_JSON_BODY } from './http/body.ts';
@@ -220,15 +221,31 @@ export async function buildApp({ config, logger = false }: AppOptions): Promise<
     idleMs: config.SESSION_IDLE_MINUTES * 60_000,
     absoluteMs: config.SESSION_MAX_HOURS * 3_600_000,
   });
+  // Several servers share the background reads: whichever holds the lock does them for all.
+  const background: Leadership | undefined = postgres
+    ? holdLeadership(postgres, {
+        lock: LOCKS.background,
+        onChange: (leader) =>
+          app.log.info(
+            { leader },
+            leader
+              ? 'this server does the background reads'
+              : 'another server does the background reads',
+          ),
+        log: app.log,
+      })
+    : undefined;
   const agentWatch = watchAgents({
     store,
     sessions,
     upstream: budget,
     everyMs: config.AGENT_CHECK_SECONDS * 1000,
     log: app.log,
+    active: () => background?.leader ?? true,
   });
   app.addHook('onClose', async () => {
     agentWatch.stop();
+    await background?.close();
     budget.close();
     await store.close();
     await postgres?.close();

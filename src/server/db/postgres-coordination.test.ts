@@ -26,7 +26,7 @@ async function server(): Promise<Postgres> {
   return db;
 }
 
-const TEST_LOCK = 99;
+const TEST_LOCK = 99; // not one of LOCKS: the servers of other tests never take it
 
 async function lockHolderPid(db: Postgres): Promise<number | undefined> {
   const { rows } = await db.pool.query<{ pid: number }>(

@@ -7,7 +7,11 @@ import pg from 'pg';
 
 /** The first key of every advisory lock Switchboard takes ("SWBD"); the second says which. */
 export const LOCK_CLASS = 0x53574244;
-export const LOCKS = { migrations: 1, poller: 2 } as const;
+export const LOCKS = {
+  migrations: 1,
+  /** The server that does the background reads for all: the tenant poller, the agent check. */
+  background: 2,
+} as const;
 
 // int8 (counts, ids, times in ms) as JS numbers: all ours fit in 2^53.
 const types = {

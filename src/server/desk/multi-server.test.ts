@@ -171,3 +171,28 @@ describe('one budget for the servers together', () => {
     }
   });
 });
+
+describe('background reads: one server does them for all', () => {
+  it('only the server holding the lock checks the agents; the other reads nothing of its own', async () => {
+    const db = await testDatabase();
+    const quick = await startTenantFleet({
+      fronts: 2,
+      front: { DATABASE_URL: db.url, AGENT_CHECK_SECONDS: 1 },
+    });
+    try {
+      const [first, second] = quick.fronts as [TestServer, TestServer];
+      // Someone signed in, so that there is something to check.
+      await signIn(first.baseUrl, 'agent@somedomain.com');
+      const background = (server: TestServer) => server.app.desk.budget.stats().sent.background;
+      const leader = () => (background(first) > 0 ? first : second);
+      await expect
+        .poll(() => background(first) + background(second), { timeout: 10_000 })
+        .toBeGreaterThanOrEqual(3);
+      const follower = leader() === first ? second : first;
+      expect(background(follower)).toBe(0);
+    } finally {
+      await quick.close();
+      await db.drop();
+    }
+  });
+});
