@@ -134,8 +134,10 @@ async function startCountingProxy(target: string, port: number) {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', resolve);
   });
+  const address = server.address();
   return {
     statuses,
+    url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : port}`,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -184,7 +186,7 @@ export async function startFleet(extraEnv: Record<string, string> = {}): Promise
     PORT: String(port),
     PUBLIC_URL: MULTI_ORIGIN,
     DATABASE_URL: databaseUrl,
-    UPSTREAM_URL: `http://127.0.0.1:${MULTI_PORTS.counter}`,
+    UPSTREAM_URL: counter.url,
     UPSTREAM_SUBDOMAIN: 'somedomain',
     UPSTREAM_TOKEN: 'local-dev-token',
     UPSTREAM_ALLOW_HTTP: '1',

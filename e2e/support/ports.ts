@@ -39,8 +39,11 @@ export const MULTI_PORTS = {
   tenant: Number(process.env.E2E_MULTI_TENANT_PORT ?? 4171),
   deskA: Number(process.env.E2E_MULTI_DESK_A_PORT ?? 4172),
   deskB: Number(process.env.E2E_MULTI_DESK_B_PORT ?? 4173),
-  /** A counting proxy between the desk servers and the tenant. */
-  counter: Number(process.env.E2E_MULTI_COUNTER_PORT ?? 4174),
+  /**
+   * A counting proxy between the desk servers and the tenant, inside the test process: only
+   * the desk servers it starts need to know its port, so the OS chooses one unless told.
+   */
+  counter: Number(process.env.E2E_MULTI_COUNTER_PORT ?? 0),
   postgres: Number(process.env.E2E_PG_PORT ?? 4176),
 };
 export const MULTI_ORIGIN = `http://127.0.0.1:${MULTI_PORTS.balancer}`;
