@@ -1,14 +1,54 @@
-import { defineConfig } from 'vite';
+import { parse } from '@formatjs/icu-messageformat-parser';
+import formatjs from '@formatjs/unplugin/vite';
 import react from '@vitejs/plugin-react';
+import { readFileSync } from 'node:fs';
+import { defineConfig, type Plugin } from 'vite';
 
 // The desk is built into dist/web and served by the Fastify server; in development Vite
 // serves it with hot reload and proxies the desk's API path to the server.
 const serverPort = Number(process.env.PORT ?? 8080);
 
-export default defineConfig({
-  plugins: [react()],
+/** The message catalogues of the desk's locales (src/web/desk/messages/<locale>.json). */
+const CATALOGUE = /\/src\/web\/desk\/messages\/[a-z]{2}(-[A-Z]{2})?\.json$/;
+
+/**
+ * Each catalogue is parsed here, at build time, into the message format's syntax tree, as
+ * the FormatJS plugin does with the English default messages in the code: the desk then
+ * ships without the message parser (docs/decisions/0031-words-and-locales.md).
+ */
+export function compiledCatalogues(): Plugin {
+  return {
+    name: 'switchboard:compiled-catalogues',
+    enforce: 'pre',
+    load(id) {
+      const path = id.split('?')[0]!;
+      if (!CATALOGUE.test(path)) return null;
+      const messages = JSON.parse(readFileSync(path, 'utf8')) as Record<string, string>;
+      const compiled = Object.fromEntries(
+        Object.entries(messages).map(([key, message]) => [key, parse(message)]),
+      );
+      // Still JSON: Vite's own JSON plugin makes the module of it.
+      return { code: JSON.stringify(compiled), map: null };
+    },
+  };
+}
+
+export default defineConfig(({ command }) => ({
+  plugins: [react(), formatjs({ ast: true }), compiledCatalogues()],
   root: '.',
   publicDir: 'public',
+  resolve: {
+    // Every message reaches the browser parsed (above): the parser stays out of the bundle.
+    alias:
+      command === 'build'
+        ? [
+            {
+              find: /^@formatjs\/icu-messageformat-parser$/,
+              replacement: '@formatjs/icu-messageformat-parser/no-parser.js',
+            },
+          ]
+        : [],
+  },
   build: {
     outDir: 'dist/web',
     emptyOutDir: true,
@@ -21,4 +61,4 @@ export default defineConfig({
       '/docs': { target: `http://127.0.0.1:${serverPort}` },
     },
   },
-});
+}));

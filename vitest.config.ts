@@ -1,8 +1,11 @@
 import { defineConfig } from 'vitest/config';
+import formatjs from '@formatjs/unplugin/vite';
 import react from '@vitejs/plugin-react';
+import { compiledCatalogues } from './vite.config.ts';
 
 export default defineConfig({
-  plugins: [react()],
+  // As in the build: messages parsed ahead (the parser stays available here, for tests).
+  plugins: [react(), formatjs({ ast: true }), compiledCatalogues()],
   test: {
     include: ['src/**/*.test.{ts,tsx}'],
     // A PostgreSQL cluster of the run's own, for the tests of the shared (multi-server) state.

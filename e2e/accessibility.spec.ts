@@ -148,7 +148,30 @@ test('a form with errors under its fields', async ({ page }) => {
   await page.goto('/calls/new/inbound');
   await page.getByRole('button', { name: 'Create call' }).click();
   await expect(page.getByRole('combobox', { name: 'Menu' })).toHaveAccessibleDescription(
-    'menu_id is required',
+    'Choose the menu the call comes in through. The server said: menu_id is required',
   );
   await expectAccessible(page, 'the inbound form with errors');
+});
+
+test('the dark scheme and Spanish: the call, the list and a form with errors', async ({
+  page,
+  emulator,
+}) => {
+  await page.emulateMedia({ colorScheme: 'dark' });
+  const { id } = await emulator.inboundCall();
+  await emulator.sendEvent(id, { type: 'assign', agent_email: 'admin@somedomain.com' });
+  await emulator.sendEvent(id, { type: 'connect' });
+  await page.goto(`/calls/${id}`);
+  await expect(page.getByRole('group', { name: 'Simulate events' })).toBeVisible();
+  await page.getByRole('switch', { name: 'Bad actor' }).click();
+  await expect(page.getByRole('list', { name: 'Customer flags set' })).toBeVisible();
+  await expectAccessible(page, 'a live call, dark');
+  await page.goto('/calls');
+  await expect(page.getByRole('link', { name: `Open call ${id}` })).toBeVisible();
+  await expectAccessible(page, 'the list, dark');
+  await page.getByRole('combobox', { name: 'Desk language' }).selectOption('es');
+  await page.goto('/calls/new/inbound');
+  await page.getByRole('button', { name: 'Crear la llamada' }).click();
+  await expect(page.getByText('menu_id is required', { exact: true })).toBeVisible();
+  await expectAccessible(page, 'the inbound form with errors, dark, in Spanish');
 });

@@ -28,8 +28,7 @@ test('paging in the call list', async ({ page, emulator }) => {
 
   await page.getByRole('button', { name: 'Go to previous page' }).click();
   await expect(rows).toHaveCount(25);
-  await page.getByRole('combobox', { name: 'Rows per page:' }).click();
-  await page.getByRole('option', { name: '10', exact: true }).click();
+  await page.getByRole('combobox', { name: 'Rows per page:' }).selectOption('10');
   await expect(rows).toHaveCount(10);
   await expect(page.getByText('1–10 of 30')).toBeVisible();
 

@@ -28,7 +28,7 @@ test('an inbound call', async ({ page, emulator }) => {
   await expect(page).toHaveURL(/\/calls\/new\/inbound$/);
   await choose(page, 'Menu', /^Main Line/);
   await page.getByLabel('End user number').fill('+82-10-6861-2345');
-  await choose(page, 'Recording permission', /Granted/);
+  await choose(page, 'Recording permission', /Allowed/);
   await page.getByRole('button', { name: 'Create call' }).click();
 
   const id = await createdCallId(page);
@@ -85,7 +85,9 @@ test('Create call pressed before the form checks have loaded: checked once they 
   await expect(button).toBeDisabled();
 
   release();
-  await expect(number).toHaveAccessibleDescription('end_user_number is not well-formed');
+  await expect(number).toHaveAccessibleDescription(
+    'This is not a phone number. Write it with the country code, e.g. +1 205 123 4567. The server said: end_user_number is not well-formed',
+  );
   await expect(number).toHaveAttribute('aria-invalid', 'true');
   await expect(button).toBeEnabled();
   await expect(page).toHaveURL(/\/calls\/new\/outbound$/);
@@ -132,10 +134,10 @@ test('202: the agent chooses an outbound number, and the call is placed from it'
   await expect(dialog).toContainText('Need to choose an outbound number');
   const numbers = dialog.getByRole('list', { name: 'Outbound numbers' }).getByRole('button');
   await expect(numbers).toHaveCount(2);
-  await dialog.getByRole('button', { name: /\+1 760-410-8538/ }).click();
+  await dialog.getByRole('button', { name: /\+1 760 410 8538/ }).click();
 
   const id = await createdCallId(page);
-  await expect(page.getByRole('region', { name: 'Details' })).toContainText('+1 760-410-8538');
+  await expect(page.getByRole('region', { name: 'Details' })).toContainText('+1 760 410 8538');
   expect(await emulator.getCall(id)).toMatchObject({ outbound_number: '+1 760-410-8538' });
 });
 
@@ -148,9 +150,9 @@ test("202: the ticket's contact has two numbers, and the agent chooses which to 
   await page.getByLabel('Ticket ID').fill('80021');
   await page.getByRole('button', { name: 'Create call' }).click();
 
-  const dialog = page.getByRole('dialog', { name: "Choose the customer's number" });
+  const dialog = page.getByRole('dialog', { name: 'Choose the customer’s number' });
   await expect(dialog).toContainText('Agent must make an outbound call with ticket ID');
-  await dialog.getByRole('button', { name: /\+1 205-555-0199/ }).click();
+  await dialog.getByRole('button', { name: /\+1 205 555 0199/ }).click();
 
   const id = await createdCallId(page);
   expect(await emulator.getCall(id)).toMatchObject({ out_ticket_id: '80021', status: 'assigned' });

@@ -130,8 +130,9 @@ test('a dial the desk cannot place is answered with error, and shown to the agen
   });
   const error = await waitForMessage(page, 'error', { request_type: 'dial' });
   expect(error.payload.message).toBe('Agent is not available to take this call');
+  // The agent reads it in the desk's words; the API's own text is under them, as sent.
   await expect(desk(page).getByRole('alert')).toHaveText(
-    'Agent is not available to take this call',
+    'This agent is not available right now. Set them available, or choose another agent. The server said: Agent is not available to take this call',
   );
 
   // Refused before it leaves the desk (the form's own check, in the same words): the same.
@@ -139,7 +140,9 @@ test('a dial the desk cannot place is answered with error, and shown to the agen
   await waitForMessage(page, 'error', { message: 'ticket_id or end_user_number required' });
   await expect(
     desk(page).getByRole('textbox', { name: 'End user number' }),
-  ).toHaveAccessibleDescription('ticket_id or end_user_number required');
+  ).toHaveAccessibleDescription(
+    'Enter the customer’s number, or a ticket ID to call its contact. The server said: ticket_id or end_user_number required',
+  );
   expect(await emulator.listCalls()).toEqual([]);
 });
 

@@ -3,8 +3,8 @@ import { choose, type } from './support/desk.ts';
 import { type Emulator, expect, localInputFromNow, test } from './support/fixtures.ts';
 
 // Every error of the seed that an agent can run into, shown where it belongs: under the
-// input it is about, in the API's own words, or above the form when it is about the
-// request as a whole. The tenant is put into each state through the emulator's control API.
+// input it is about, in the agent's words with the API's own text under them, or above
+// the form when it is about the request as a whole. The tenant is put into each state through the emulator's control API.
 // (recording_permission is not valid and scheduled_at is not well formed cannot be typed:
 // their inputs only offer valid values.)
 
@@ -33,6 +33,7 @@ const textbox = (name: string) => ({ role: 'textbox' as const, name });
 const combobox = (name: string) => ({ role: 'combobox' as const, name });
 const ADMIN = 'admin@somedomain.com';
 const menu = (name: RegExp) => (page: Page) => choose(page, 'Menu', name);
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 const CASES: Case[] = [
   // Outbound, in the order the API checks.
@@ -235,13 +236,17 @@ for (const c of CASES) {
     await c.fill(page);
     await c.after?.(emulator);
     await page.getByRole('button', { name: 'Create call' }).click();
+    // The agent's words (what happened, what to do) come first; the server's exact text
+    // stays on the line under them, for support.
+    const worded = new RegExp(`^(?!${escape(c.message)}).+ The server said: ${escape(c.message)}$`);
     if (c.field) {
       const input = page.getByRole(c.field.role, { name: c.field.name, exact: true });
-      await expect(input).toHaveAccessibleDescription(c.message);
+      await expect(input).toHaveAccessibleDescription(worded);
       await expect(input).toHaveAttribute('aria-invalid', 'true');
     } else {
-      await expect(page.getByRole('alert')).toHaveText(c.message);
+      await expect(page.getByRole('alert')).toHaveText(worded);
     }
+    await expect(page.getByText(c.message, { exact: true })).toBeVisible();
     // Refused: no call was placed, and the desk stayed on the form.
     await expect(page).toHaveURL(new RegExp(`/calls/new/${c.tab}`));
     expect(await emulator.listCalls()).toEqual([]);

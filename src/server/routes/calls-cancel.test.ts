@@ -50,6 +50,13 @@ describe('PATCH /calls/scheduled/:id/cancel', () => {
     });
     expect(cancelled.updated_at as string).toMatch(/^2030-06-01T13:00:/);
     expect((await getCall(server, call.id as number)).body).toEqual(cancelled);
+    // Cancelled at the contact center's side: no participant says the customer cancelled.
+    const participants = cancelled.participants as Json[];
+    expect(participants.length).toBeGreaterThan(0);
+    for (const p of participants.filter((p) => p.status === 'failed')) {
+      expect(p.fail_reason).toBe('ag_canceled');
+    }
+    expect(participants.some((p) => p.fail_reason === 'eu_canceled')).toBe(false);
   });
 
   it('again → 204 with no body', async () => {

@@ -131,11 +131,14 @@ function cancel(
   const call = structuredClone(stored.call);
   call.status = 'cancelled';
   call.ends_at = at;
+  // Whoever cancels a scheduled call does it through the API, on the contact center's side:
+  // the customer did not cancel anything, and is simply never called
+  // (docs/decisions/0032-an-agents-cancel.md).
   for (const p of call.participants) {
     if (p.status === 'waiting') {
       p.status = 'failed';
       p.ended_at = at;
-      p.fail_reason = 'eu_canceled';
+      p.fail_reason = 'ag_canceled';
     }
   }
   recordEvent(call, 'cancelled', at, null);

@@ -67,4 +67,16 @@ describe('GET /docs', () => {
     expect(css.status).toBe(200);
     expect(css.text.length).toBeGreaterThan(1000);
   });
+
+  it('follows the desk: a way back to it, its colours, its light or dark scheme', async () => {
+    const page = await server.request('GET', '/docs');
+    expect(page.text).toMatch(/<a href="\/calls">[^<]*Switchboard<\/a>/);
+    expect(page.text).toContain('<link rel="stylesheet" href="/docs/theme.css" />');
+    const theme = await server.request('GET', '/docs/theme.css');
+    expect(theme.status).toBe(200);
+    expect(theme.headers.get('content-type')).toMatch(/^text\/css/);
+    expect(theme.text).toContain("html[data-scheme='dark']");
+    const init = await server.request('GET', '/docs/init.js');
+    expect(init.text).toContain("localStorage.getItem('mui-mode')");
+  });
 });

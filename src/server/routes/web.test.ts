@@ -60,6 +60,27 @@ describe('the desk pages (a built desk)', () => {
     expect(response.headers['x-content-type-options']).toBe('nosniff');
   });
 
+  it('an unknown page asked for by a browser is the desk (its own 404 page), with 404', async () => {
+    const accept = 'text/html,application/xhtml+xml,*/*;q=0.8';
+    const page = await app.inject({ url: '/nope', headers: { accept } });
+    expect(page.statusCode).toBe(404);
+    expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(page.headers['content-security-policy']).toContain('frame-ancestors');
+    expect(page.body).toContain('<div id="root">');
+    // Not asked for as a page, under an API prefix, or a file: the API's JSON 404.
+    for (const [url, headers] of [
+      ['/nope', {}],
+      ['/apps/api/v1/nope', { accept }],
+      ['/desk/api/nope', { accept }],
+      ['/emulator/nope', { accept }],
+      ['/assets/nope.js', { accept }],
+    ] as const) {
+      const response = await app.inject({ url, headers });
+      expect(response.statusCode, url).toBe(404);
+      expect(response.headers['content-type'], url).toMatch(/^application\/json/);
+    }
+  });
+
   it('assets carry the same policy, and hashed assets are cached for good', async () => {
     const asset = await app.inject({ url: '/assets/index-abc123.js' });
     expect(asset.statusCode).toBe(200);
@@ -131,6 +152,7 @@ describe('one list for framing and for messages (the real server)', () => {
   it('the Call API itself is not a page: no frame policy needed there, and unknown paths are 404', async () => {
     const response = await fetch(`${server.baseUrl}/nothing-here`);
     expect(response.status).toBe(404);
+    expect(await response.json()).toEqual({ message: 'Resource not found' });
   });
 });
 

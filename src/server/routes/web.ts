@@ -79,4 +79,21 @@ export async function webRoutes(
   for (const route of DESK_PAGES) {
     app.get(route, async (_request, reply) => sendIndex(reply));
   }
+
+  // Any other address a browser asks for as a page (/nope) gets the desk, with a 404: the
+  // desk shows its own "Page not found" with the way back to the calls. An API client, a
+  // path under an API prefix, or a file that is not there gets the API's JSON 404 as before.
+  app.get('/*', async (request, reply) => {
+    const path = request.url.split('?')[0] ?? '/';
+    const wantsPage = /\btext\/html\b/.test(request.headers.accept ?? '');
+    if (!wantsPage || !isPagePath(path)) return reply.callNotFound();
+    return sendIndex(reply.code(404));
+  });
+}
+
+/** Paths the API, the emulator or the reference own, and files: never the desk's pages. */
+const NOT_PAGES = /^\/(apps|manager|emulator|desk\/api|docs|healthz)(\/|$)/;
+
+export function isPagePath(path: string): boolean {
+  return !NOT_PAGES.test(path) && !/\.[a-z0-9]{1,8}$/i.test(path);
 }

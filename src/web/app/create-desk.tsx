@@ -1,7 +1,9 @@
 import CssBaseline from '@mui/material/CssBaseline';
 import { ThemeProvider } from '@mui/material/styles';
 import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
+import { Suspense } from 'react';
 import { flushSync } from 'react-dom';
+import { useIntl } from 'react-intl';
 import { createBrowserRouter, createMemoryRouter, RouterProvider } from 'react-router';
 import type { CallApiClient } from '../../contract/client.ts';
 import { CallApiClientProvider, createDeskApiClient } from '../desk/api-client.tsx';
@@ -10,6 +12,7 @@ import { dialPath, type DeskController } from '../desk/desk-controller.ts';
 import { PagePreloadProvider } from '../desk/page-preload.tsx';
 import { createDeskEvents, DeskEventsProvider, type DeskEvents } from '../desk/desk-events.tsx';
 import { DeskErrorBoundary, ErrorPanel } from '../desk/error-boundaries.tsx';
+import { initialLocale, loadCatalogue, LocaleProvider, type DeskLocale } from '../desk/locale.tsx';
 import { NotificationsProvider } from '../desk/notifications.tsx';
 import { createDeskQueryClient } from './query-client.ts';
 import { preloadPage } from './page-chunks.ts';
@@ -33,6 +36,8 @@ export interface Desk {
   controller: DeskController;
   /** What happened at the desk (calls created, flags changed), for the bridge and other tabs. */
   events: DeskEvents;
+  /** The language the desk starts in. */
+  locale: DeskLocale;
 }
 
 export interface DeskOptions {
@@ -43,6 +48,8 @@ export interface DeskOptions {
   initialEntries?: string[];
   /** A session token to start with (tests sign in over HTTP and hand it over). */
   sessionToken?: string;
+  /** The language to start in; the stored choice or the browser's otherwise. */
+  locale?: DeskLocale;
 }
 
 export function createDesk(options: DeskOptions = {}): Desk {
@@ -68,7 +75,10 @@ export function createDesk(options: DeskOptions = {}): Desk {
       await router.navigate(`/calls/${id}`);
     },
   };
-  return { client, queryClient, router, auth, controller, events: createDeskEvents() };
+  const locale = options.locale ?? initialLocale();
+  // Its catalogue is asked for now, with the page's code, not once the tree renders.
+  void loadCatalogue(locale);
+  return { client, queryClient, router, auth, controller, events: createDeskEvents(), locale };
 }
 
 /**
@@ -79,29 +89,43 @@ function flushRouterUpdate(update: () => unknown): undefined {
   flushSync(update);
 }
 
+function DeskStopped({ error, reset }: { error: unknown; reset: () => void }) {
+  const intl = useIntl();
+  return (
+    <ErrorPanel
+      title={intl.formatMessage({ id: 'error.deskStopped', defaultMessage: 'The desk stopped' })}
+      error={error}
+      onRetry={reset}
+    />
+  );
+}
+
 export function DeskApp({ desk }: { desk: Desk }) {
   return (
-    <ThemeProvider theme={deskTheme}>
+    <ThemeProvider theme={deskTheme} defaultMode="system">
       <CssBaseline enableColorScheme />
-      <DeskErrorBoundary
-        fallback={(error, reset) => (
-          <ErrorPanel title="The desk stopped" error={error} onRetry={reset} />
-        )}
-      >
-        <CallApiClientProvider client={desk.client}>
-          <QueryClientProvider client={desk.queryClient}>
-            <DeskAuthProvider auth={desk.auth}>
-              <DeskEventsProvider events={desk.events}>
-                <NotificationsProvider>
-                  <PagePreloadProvider preload={preloadPage}>
-                    <RouterProvider router={desk.router} flushSync={flushRouterUpdate} />
-                  </PagePreloadProvider>
-                </NotificationsProvider>
-              </DeskEventsProvider>
-            </DeskAuthProvider>
-          </QueryClientProvider>
-        </CallApiClientProvider>
-      </DeskErrorBoundary>
+      {/* Nothing shows until the agent's language is there (English is at once). */}
+      <Suspense fallback={null}>
+        <LocaleProvider initial={desk.locale}>
+          <DeskErrorBoundary
+            fallback={(error, reset) => <DeskStopped error={error} reset={reset} />}
+          >
+            <CallApiClientProvider client={desk.client}>
+              <QueryClientProvider client={desk.queryClient}>
+                <DeskAuthProvider auth={desk.auth}>
+                  <DeskEventsProvider events={desk.events}>
+                    <NotificationsProvider>
+                      <PagePreloadProvider preload={preloadPage}>
+                        <RouterProvider router={desk.router} flushSync={flushRouterUpdate} />
+                      </PagePreloadProvider>
+                    </NotificationsProvider>
+                  </DeskEventsProvider>
+                </DeskAuthProvider>
+              </QueryClientProvider>
+            </CallApiClientProvider>
+          </DeskErrorBoundary>
+        </LocaleProvider>
+      </Suspense>
     </ThemeProvider>
   );
 }

@@ -67,3 +67,10 @@ const silent: Pick<DeskEvents, 'emit'> = { emit: () => {} };
 export function useDeskEvents(): Pick<DeskEvents, 'emit'> {
   return useContext(DeskEventsContext) ?? silent;
 }
+
+const noSubscribe: DeskEvents['subscribe'] = () => () => {};
+
+/** Listens to the desk's events (a feature that reacts to what another did). */
+export function useDeskEventSubscribe(): DeskEvents['subscribe'] {
+  return useContext(DeskEventsContext)?.subscribe ?? noSubscribe;
+}

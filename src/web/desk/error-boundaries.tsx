@@ -5,57 +5,96 @@ import Button from '@mui/material/Button';
 import Stack from '@mui/material/Stack';
 import { useQueryClient } from '@tanstack/react-query';
 import { Component, type ErrorInfo, type ReactNode } from 'react';
+import { defineMessages, useIntl, type IntlShape } from 'react-intl';
 import { isRouteErrorResponse, useLocation, useNavigate, useRouteError } from 'react-router';
 import { isCallApiError } from '../lib/api-error.ts';
+import { ApiErrorText, loadedApiErrorWords } from './api-error-text.tsx';
+import { PageHeading } from './page-focus.tsx';
 
 // What went wrong, in words an agent can act on, and a way to try again.
 
-export function describeError(error: unknown): string {
+const messages = defineMessages({
+  unreachable: {
+    id: 'error.unreachable',
+    defaultMessage: 'The server could not be reached. Check your connection and try again.',
+  },
+  chunk: {
+    id: 'error.chunk',
+    defaultMessage: 'Part of the desk could not be loaded. Check your connection and try again.',
+  },
+  unknown: { id: 'error.unknown', defaultMessage: 'Something went wrong.' },
+  title: { id: 'error.title', defaultMessage: 'Something went wrong' },
+  retry: { id: 'error.retry', defaultMessage: 'Try again' },
+  pageFailed: { id: 'error.pageFailed', defaultMessage: 'This page could not be shown' },
+});
+
+function isChunkFailure(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    /dynamically imported module|Importing a module script failed|Failed to fetch/i.test(
+      error.message,
+    )
+  );
+}
+
+/** What went wrong as one line of text (a notification, the host's `error`). */
+export function describeError(error: unknown, intl: IntlShape): string {
   if (isCallApiError(error)) {
-    if (error.isNetworkError)
-      return 'The server could not be reached. Check your connection and try again.';
-    return `${error.message} (HTTP ${error.status})`;
+    if (error.isNetworkError) return intl.formatMessage(messages.unreachable);
+    const worded = loadedApiErrorWords()?.wordsForApiError(error.message);
+    const raw = `${error.message} (HTTP ${error.status})`;
+    return worded ? `${intl.formatMessage(worded.descriptor, worded.values)} (${raw})` : raw;
   }
   if (isRouteErrorResponse(error)) return `${error.status} ${error.statusText}`;
-  if (error instanceof Error) {
-    // A chunk that failed to load after a deploy or while offline.
-    if (
-      /dynamically imported module|Importing a module script failed|Failed to fetch/i.test(
-        error.message,
-      )
-    ) {
-      return 'Part of the desk could not be loaded. Check your connection and try again.';
-    }
-    return error.message;
+  if (isChunkFailure(error)) return intl.formatMessage(messages.chunk);
+  if (error instanceof Error) return error.message;
+  return intl.formatMessage(messages.unknown);
+}
+
+/** What went wrong, with the server's own text on a second line where there is one. */
+export function ErrorDescription({ error }: { error: unknown }) {
+  const intl = useIntl();
+  if (isCallApiError(error) && !error.isNetworkError) {
+    return <ApiErrorText text={error.message} suffix={`(HTTP ${error.status})`} />;
   }
-  return 'Something went wrong.';
+  return <>{describeError(error, intl)}</>;
 }
 
 export function ErrorPanel({
-  title = 'Something went wrong',
+  title,
+  heading = false,
   error,
   onRetry,
+  action,
   children,
 }: {
   title?: string;
+  /** The panel is the page: its title is the page's heading. */
+  heading?: boolean;
   error: unknown;
   onRetry?: () => void;
+  /** Instead of Try again: where the agent can go from here. */
+  action?: ReactNode;
   children?: ReactNode;
 }) {
+  const intl = useIntl();
+  const text = title ?? intl.formatMessage(messages.title);
   return (
-    <Box sx={{ p: 2 }}>
+    <Box sx={{ p: heading ? 0 : 2, py: heading ? 1 : 2 }}>
+      {heading && <PageHeading sx={{ mb: 1.5 }}>{text}</PageHeading>}
       <Alert
         severity="error"
         action={
-          onRetry && (
+          action ??
+          (onRetry && (
             <Button color="inherit" size="small" onClick={onRetry}>
-              Try again
+              {intl.formatMessage(messages.retry)}
             </Button>
-          )
+          ))
         }
       >
-        <AlertTitle>{title}</AlertTitle>
-        {describeError(error)}
+        {!heading && <AlertTitle>{text}</AlertTitle>}
+        <ErrorDescription error={error} />
         {children}
       </Alert>
     </Box>
@@ -96,6 +135,7 @@ export function RouteErrorBoundary() {
   const navigate = useNavigate();
   const location = useLocation();
   const queryClient = useQueryClient();
+  const intl = useIntl();
   const retry = () => {
     void queryClient.resetQueries({ predicate: (query) => query.state.status === 'error' });
     // A navigation to the same place clears the route's error and renders it again.
@@ -103,7 +143,12 @@ export function RouteErrorBoundary() {
   };
   return (
     <Stack>
-      <ErrorPanel title="This page could not be shown" error={error} onRetry={retry} />
+      <ErrorPanel
+        heading
+        title={intl.formatMessage(messages.pageFailed)}
+        error={error}
+        onRetry={retry}
+      />
     </Stack>
   );
 }

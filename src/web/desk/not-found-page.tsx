@@ -1,16 +1,26 @@
 import Button from '@mui/material/Button';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
+import { FormattedMessage, useIntl } from 'react-intl';
+import { useDocumentTitle } from './document-title.ts';
+import { PageHeading } from './page-focus.tsx';
 
 export function NotFoundPage() {
+  const intl = useIntl();
+  useDocumentTitle(intl.formatMessage({ id: 'notFound.title', defaultMessage: 'Page not found' }));
   return (
     <Stack spacing={2} sx={{ py: 4, alignItems: 'flex-start' }}>
-      <Typography variant="h5" component="h1">
-        Page not found
+      <PageHeading>
+        <FormattedMessage id="notFound.title" defaultMessage="Page not found" />
+      </PageHeading>
+      <Typography color="text.secondary">
+        <FormattedMessage
+          id="notFound.body"
+          defaultMessage="There is nothing at this address. The calls are one click away."
+        />
       </Typography>
-      <Typography color="text.secondary">There is nothing at this address.</Typography>
       <Button variant="contained" href="/calls">
-        Go to calls
+        <FormattedMessage id="notFound.toCalls" defaultMessage="Go to calls" />
       </Button>
     </Stack>
   );

@@ -1,6 +1,7 @@
 import Alert from '@mui/material/Alert';
 import Snackbar from '@mui/material/Snackbar';
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
+import { useIntl } from 'react-intl';
 
 // One snackbar for the whole desk, so a message survives the navigation that follows it
 // ("Call 12 created" shows on the call's page).
@@ -8,17 +9,18 @@ import { createContext, useCallback, useContext, useMemo, useState, type ReactNo
 type Severity = 'success' | 'info' | 'warning' | 'error';
 interface Note {
   key: number;
-  message: string;
+  message: ReactNode;
   severity: Severity;
 }
 
-type Notify = (message: string, severity?: Severity) => void;
+type Notify = (message: ReactNode, severity?: Severity) => void;
 
 const NotifyContext = createContext<Notify>(() => {});
 
 export function NotificationsProvider({ children }: { children: ReactNode }) {
   const [note, setNote] = useState<Note | null>(null);
   const [open, setOpen] = useState(false);
+  const intl = useIntl();
   const notify = useCallback<Notify>((message, severity = 'success') => {
     setNote({ key: Date.now(), message, severity });
     setOpen(true);
@@ -40,6 +42,7 @@ export function NotificationsProvider({ children }: { children: ReactNode }) {
           severity={note?.severity ?? 'info'}
           variant="filled"
           onClose={() => setOpen(false)}
+          closeText={intl.formatMessage({ id: 'notification.close', defaultMessage: 'Close' })}
           sx={{ width: '100%' }}
         >
           {note?.message}

@@ -1,5 +1,6 @@
 import Alert from '@mui/material/Alert';
 import { useSyncExternalStore } from 'react';
+import { FormattedMessage } from 'react-intl';
 
 function subscribe(listener: () => void) {
   window.addEventListener('online', listener);
@@ -21,7 +22,10 @@ export function OfflineBanner() {
   if (online) return null;
   return (
     <Alert severity="warning" role="status" square sx={{ borderRadius: 0 }}>
-      You are offline. What you type is kept; the desk catches up when the connection returns.
+      <FormattedMessage
+        id="offline.banner"
+        defaultMessage="You are offline. What you type is kept; the desk catches up when the connection returns."
+      />
     </Alert>
   );
 }

@@ -1,13 +1,21 @@
-import Skeleton from '@mui/material/Skeleton';
 import Stack from '@mui/material/Stack';
+import { useIntl } from 'react-intl';
+import { Placeholder } from './placeholder.tsx';
 
-export function PageSkeleton({ label = 'Loading' }: { label?: string }) {
+export function PageSkeleton({ label }: { label?: string }) {
+  const intl = useIntl();
   return (
-    <Stack spacing={1.5} role="progressbar" aria-label={label} aria-busy="true" sx={{ py: 1 }}>
-      <Skeleton variant="text" width="40%" height={40} />
-      <Skeleton variant="rounded" height={56} />
-      <Skeleton variant="rounded" height={56} />
-      <Skeleton variant="rounded" height={160} />
+    <Stack
+      spacing={1.5}
+      role="progressbar"
+      aria-label={label ?? intl.formatMessage({ id: 'loading.page', defaultMessage: 'Loading' })}
+      aria-busy="true"
+      sx={{ py: 1 }}
+    >
+      <Placeholder width="40%" height={32} />
+      <Placeholder height={56} rounded />
+      <Placeholder height={56} rounded />
+      <Placeholder height={160} rounded />
     </Stack>
   );
 }

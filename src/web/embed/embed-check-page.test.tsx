@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { CallApiClient } from '../../contract/client.ts';
 import { EMBED_PROTOCOL } from '../../contract/embed.ts';
 import { CallApiClientProvider } from '../desk/api-client.tsx';
+import { WithIntl } from '../test/intl.tsx';
 import type { BridgeState } from './bridge-connection.ts';
 import { EmbedProvider } from './embed-context.tsx';
 import { EmbedCheckPage } from './embed-check-page.tsx';
@@ -35,11 +36,13 @@ function renderPage(state: BridgeState | null, allowed: string[] = [CRM]) {
     stop: () => {},
   };
   const page = (
-    <CallApiClientProvider client={client}>
-      <QueryClientProvider client={new QueryClient()}>
-        <EmbedCheckPage />
-      </QueryClientProvider>
-    </CallApiClientProvider>
+    <WithIntl>
+      <CallApiClientProvider client={client}>
+        <QueryClientProvider client={new QueryClient()}>
+          <EmbedCheckPage />
+        </QueryClientProvider>
+      </CallApiClientProvider>
+    </WithIntl>
   );
   render(handle ? <EmbedProvider handle={handle}>{page}</EmbedProvider> : page);
 }

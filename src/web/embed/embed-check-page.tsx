@@ -8,6 +8,9 @@ import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState, type ReactNode } from 'react';
+import { FormattedMessage, useIntl, type IntlShape } from 'react-intl';
+import { useDocumentTitle } from '../desk/document-title.ts';
+import { PageHeading } from '../desk/page-focus.tsx';
 import {
   EMBED_CONTRACT_VERSION,
   EMBED_PROTOCOL,
@@ -27,7 +30,6 @@ import { Section } from '../lib/section.tsx';
 // embedding works, and if not, why: is this origin allowed, do storage and cookies work in
 // this frame, which messages have arrived (and why any was ignored).
 
-const OUTCOME_LABEL = { works: 'Works', blocked: 'Blocked', unknown: 'Unknown' } as const;
 const OUTCOME_COLOR = { works: 'success', blocked: 'warning', unknown: 'default' } as const;
 
 function Fact({ label, children }: { label: string; children: ReactNode }) {
@@ -44,6 +46,7 @@ function Fact({ label, children }: { label: string; children: ReactNode }) {
 }
 
 function CheckRow({ label, result }: { label: string; result: CheckResult | undefined }) {
+  const intl = useIntl();
   return (
     <Fact label={label}>
       {result ? (
@@ -52,20 +55,31 @@ function CheckRow({ label, result }: { label: string; result: CheckResult | unde
             size="small"
             variant="outlined"
             color={OUTCOME_COLOR[result.outcome]}
-            label={OUTCOME_LABEL[result.outcome]}
+            label={intl.formatMessage(
+              {
+                id: 'check.outcome',
+                defaultMessage:
+                  '{outcome, select, works {Works} blocked {Blocked} other {Unknown}}',
+              },
+              { outcome: result.outcome },
+            )}
             sx={{ mr: 1 }}
           />
-          {result.detail}
+          {intl.formatMessage(result.message, result.values)}
         </>
       ) : (
-        'Checking…'
+        intl.formatMessage({ id: 'check.checking', defaultMessage: 'Checking…' })
       )}
     </Fact>
   );
 }
 
 /** The verdict on this frame's origin, from the bridge where it runs, else from the page itself. */
-function useOriginVerdict(bridge: BridgeState | null, allowedOrigins: string[] | undefined) {
+function useOriginVerdict(
+  bridge: BridgeState | null,
+  allowedOrigins: string[] | undefined,
+  intl: IntlShape,
+) {
   const [frame] = useState(() => bridge?.frame ?? readFrameContext());
   const parentOrigin = bridge?.targetOrigin ?? frame.parentOrigin;
   if (!frame.framed) return { frame, parentOrigin, allowed: null, rule: null };
@@ -75,7 +89,7 @@ function useOriginVerdict(bridge: BridgeState | null, allowedOrigins: string[] |
   const allowed = isOriginAllowed(rules, parentOrigin, frame.ownOrigin);
   const rule =
     parentOrigin === frame.ownOrigin
-      ? 'the desk’s own origin'
+      ? intl.formatMessage({ id: 'check.ownOrigin', defaultMessage: 'the desk’s own origin' })
       : (rules.find((r) => originMatchesRule(r, parentOrigin))?.source ?? null);
   return { frame, parentOrigin, allowed, rule };
 }
@@ -89,86 +103,131 @@ function OriginVerdict({
   allowedOrigins: string[] | undefined;
   sessionFailed: boolean;
 }) {
-  const { frame, parentOrigin, allowed, rule } = useOriginVerdict(bridge, allowedOrigins);
+  const intl = useIntl();
+  const { frame, parentOrigin, allowed, rule } = useOriginVerdict(bridge, allowedOrigins, intl);
+  const code = (chunks: ReactNode[]) => <code>{chunks}</code>;
+  const origin = (
+    <Box component="span" sx={{ overflowWrap: 'anywhere' }}>
+      {parentOrigin}
+    </Box>
+  );
   if (!frame.framed) {
     return (
       <Alert severity="info">
-        <AlertTitle>Not in a frame</AlertTitle>
-        Open this page inside your CRM’s iframe (<code>{`${frame.ownOrigin}/embed/check`}</code>) to
-        check the embedding there.
+        <AlertTitle>
+          <FormattedMessage id="check.notFramed.title" defaultMessage="Not in a frame" />
+        </AlertTitle>
+        <FormattedMessage
+          id="check.notFramed.body"
+          defaultMessage="Open this page inside your CRM’s iframe (<code>{url}</code>) to check the embedding there."
+          values={{ url: `${frame.ownOrigin}/embed/check`, code }}
+        />
       </Alert>
     );
   }
   if (sessionFailed) {
     return (
       <Alert severity="error">
-        <AlertTitle>The desk’s server could not be reached</AlertTitle>
-        The list of allowed origins could not be read, so the desk does not talk to this page.
+        <AlertTitle>
+          <FormattedMessage
+            id="check.unreachable.title"
+            defaultMessage="The desk’s server could not be reached"
+          />
+        </AlertTitle>
+        <FormattedMessage
+          id="check.unreachable.body"
+          defaultMessage="The list of allowed origins could not be read, so the desk does not talk to this page."
+        />
       </Alert>
     );
   }
   if (parentOrigin === null) {
     return (
       <Alert severity="info">
-        <AlertTitle>Waiting for the host</AlertTitle>
-        This browser does not say which page frames the desk (no ancestorOrigins, no referrer). The
-        desk will answer the first valid message from an allowed origin.
+        <AlertTitle>
+          <FormattedMessage id="check.waiting.title" defaultMessage="Waiting for the host" />
+        </AlertTitle>
+        <FormattedMessage
+          id="check.waiting.body"
+          defaultMessage="This browser does not say which page frames the desk (no ancestorOrigins, no referrer). The desk will answer the first valid message from an allowed origin."
+        />
       </Alert>
     );
   }
   if (allowed === null) {
-    return <Alert severity="info">Checking {parentOrigin}…</Alert>;
+    return (
+      <Alert severity="info">
+        <FormattedMessage
+          id="check.checkingOrigin"
+          defaultMessage="Checking {origin}…"
+          values={{ origin: parentOrigin }}
+        />
+      </Alert>
+    );
   }
   return allowed ? (
     <Alert severity="success">
-      <AlertTitle>This origin is allowed</AlertTitle>
-      <Box component="span" sx={{ overflowWrap: 'anywhere' }}>
-        {parentOrigin}
-      </Box>{' '}
-      may frame the desk and exchange messages with it (it matches <code>{rule}</code>).
+      <AlertTitle>
+        <FormattedMessage id="check.allowed.title" defaultMessage="This origin is allowed" />
+      </AlertTitle>
+      <FormattedMessage
+        id="check.allowed.body"
+        defaultMessage="{origin} may frame the desk and exchange messages with it (it matches <code>{rule}</code>)."
+        values={{ origin, rule: rule ?? '', code }}
+      />
     </Alert>
   ) : (
     <Alert severity="error">
-      <AlertTitle>This origin is not allowed</AlertTitle>
-      <Box component="span" sx={{ overflowWrap: 'anywhere' }}>
-        {parentOrigin}
-      </Box>{' '}
-      is not on <code>EMBED_ALLOWED_ORIGINS</code>: add it to the server’s configuration. The desk
-      ignores its messages and posts nothing to it.
+      <AlertTitle>
+        <FormattedMessage id="check.refused.title" defaultMessage="This origin is not allowed" />
+      </AlertTitle>
+      <FormattedMessage
+        id="check.refused.body"
+        defaultMessage="{origin} is not on <code>EMBED_ALLOWED_ORIGINS</code>: add it to the server’s configuration. The desk ignores its messages and posts nothing to it."
+        values={{ origin, code }}
+      />
     </Alert>
   );
 }
 
-const STATUS_TEXT: Readonly<Record<BridgeState['status'], string>> = {
-  'not-framed': 'Off: the desk is not in a frame.',
-  loading: 'Starting…',
-  connected: 'Connected: ready was sent.',
-  waiting: 'Waiting for the host’s first message.',
-  refused: 'Off: the framing origin is not allowed.',
-  failed: 'Off: it could not start.',
-};
-
-function time(at: number): string {
-  return new Date(at).toLocaleTimeString(undefined, { hour12: false });
+function bridgeStatus(intl: IntlShape, status: BridgeState['status']): string {
+  return intl.formatMessage(
+    {
+      id: 'check.bridgeStatus',
+      defaultMessage:
+        '{status, select, notFramed {Off: the desk is not in a frame.} loading {Starting…} connected {Connected: ready was sent.} waiting {Waiting for the host’s first message.} refused {Off: the framing origin is not allowed.} other {Off: it could not start.}}',
+    },
+    { status: status === 'not-framed' ? 'notFramed' : status },
+  );
 }
 
 function LogItem({ entry }: { entry: BridgeLogEntry }) {
-  const headline =
-    entry.direction === 'in'
-      ? `${entry.type ?? 'message'} from ${entry.origin || 'an unknown origin'}`
-      : `${entry.type ?? 'message'} to ${entry.origin}`;
+  const intl = useIntl();
+  const headline = intl.formatMessage(
+    {
+      id: 'check.logHeadline',
+      defaultMessage: '{direction, select, in {{type} from {origin}} other {{type} to {origin}}}',
+    },
+    {
+      direction: entry.direction,
+      type: entry.type ?? 'message',
+      origin:
+        entry.origin ||
+        intl.formatMessage({ id: 'check.unknownOrigin', defaultMessage: 'an unknown origin' }),
+    },
+  );
   return (
     <ListItem disableGutters divider sx={{ display: 'block', minWidth: 0 }}>
       <Stack direction="row" useFlexGap sx={{ alignItems: 'center', flexWrap: 'wrap', gap: 1 }}>
         <Chip
           size="small"
-          label={
-            entry.outcome === 'sent'
-              ? 'Sent'
-              : entry.outcome === 'accepted'
-                ? 'Accepted'
-                : 'Ignored'
-          }
+          label={intl.formatMessage(
+            {
+              id: 'check.logOutcome',
+              defaultMessage: '{outcome, select, sent {Sent} accepted {Accepted} other {Ignored}}',
+            },
+            { outcome: entry.outcome },
+          )}
           color={
             entry.outcome === 'ignored'
               ? 'warning'
@@ -182,12 +241,21 @@ function LogItem({ entry }: { entry: BridgeLogEntry }) {
           {headline}
         </Typography>
         <Typography component="span" variant="body2" color="text.secondary">
-          {time(entry.at)}
+          {intl.formatTime(entry.at, {
+            hour: '2-digit',
+            minute: '2-digit',
+            second: '2-digit',
+            hourCycle: 'h23',
+          })}
         </Typography>
       </Stack>
       {entry.reason && (
         <Typography variant="body2" sx={{ mt: 0.5, overflowWrap: 'anywhere' }}>
-          Why: {entry.reason}
+          <FormattedMessage
+            id="check.why"
+            defaultMessage="Why: {reason}"
+            values={{ reason: entry.reason }}
+          />
         </Typography>
       )}
       <Typography
@@ -209,9 +277,12 @@ function LogItem({ entry }: { entry: BridgeLogEntry }) {
 
 export function EmbedCheckPage() {
   const client = useCallApiClient();
+  const intl = useIntl();
   const settings = useQuery(sessionQueries.embed(client));
   const session = useQuery(sessionQueries.session(client));
   const bridge = useEmbedState();
+  const title = intl.formatMessage({ id: 'check.title', defaultMessage: 'Embedding check' });
+  useDocumentTitle(title);
   const framed = bridge?.frame.framed ?? readFrameContext().framed;
   const [checks, setChecks] = useState<FrameChecks | null>(null);
   useEffect(() => {
@@ -232,11 +303,17 @@ export function EmbedCheckPage() {
   return (
     <Stack spacing={2}>
       <Box>
-        <Typography variant="h5" component="h1">
-          Embedding check
-        </Typography>
+        <PageHeading>{title}</PageHeading>
         <Typography color="text.secondary">
-          Protocol <code>{EMBED_PROTOCOL}</code>, contract version {EMBED_CONTRACT_VERSION}.
+          <FormattedMessage
+            id="check.protocol"
+            defaultMessage="Protocol <code>{protocol}</code>, contract version {version}."
+            values={{
+              protocol: EMBED_PROTOCOL,
+              version: EMBED_CONTRACT_VERSION,
+              code: (chunks: ReactNode[]) => <code>{chunks}</code>,
+            }}
+          />
         </Typography>
       </Box>
       <OriginVerdict
@@ -244,59 +321,146 @@ export function EmbedCheckPage() {
         allowedOrigins={allowedOrigins}
         sessionFailed={settings.isError}
       />
-      <Section title="This frame">
+      <Section title={intl.formatMessage({ id: 'check.frame', defaultMessage: 'This frame' })}>
         <Box component="dl" sx={{ m: 0 }}>
-          <Fact label="Framed">{framed ? 'Yes' : 'No'}</Fact>
+          <Fact label={intl.formatMessage({ id: 'check.framed', defaultMessage: 'Framed' })}>
+            {framed
+              ? intl.formatMessage({ id: 'check.yes', defaultMessage: 'Yes' })
+              : intl.formatMessage({ id: 'check.no', defaultMessage: 'No' })}
+          </Fact>
           {framed && (
-            <Fact label="Framing page">
-              {bridge?.targetOrigin ?? bridge?.frame.parentOrigin ?? 'Not known yet'}
-              {bridge?.frame.parentOriginFrom ? ` (from ${bridge.frame.parentOriginFrom})` : ''}
+            <Fact
+              label={intl.formatMessage({
+                id: 'check.framingPage',
+                defaultMessage: 'Framing page',
+              })}
+            >
+              {bridge?.targetOrigin ??
+                bridge?.frame.parentOrigin ??
+                intl.formatMessage({ id: 'check.notKnown', defaultMessage: 'Not known yet' })}
+              {bridge?.frame.parentOriginFrom
+                ? intl.formatMessage(
+                    { id: 'check.from', defaultMessage: ' (from {source})' },
+                    { source: bridge.frame.parentOriginFrom },
+                  )
+                : ''}
             </Fact>
           )}
-          <Fact label="Messages go to">
+          <Fact
+            label={intl.formatMessage({
+              id: 'check.messagesGoTo',
+              defaultMessage: 'Messages go to',
+            })}
+          >
             {bridge?.targetOrigin ??
-              (framed ? 'Nobody yet' : 'Nobody: the desk posts messages only when framed')}
+              (framed
+                ? intl.formatMessage({ id: 'check.nobodyYet', defaultMessage: 'Nobody yet' })
+                : intl.formatMessage({
+                    id: 'check.nobody',
+                    defaultMessage: 'Nobody: the desk posts messages only when framed',
+                  }))}
           </Fact>
-          <Fact label="Bridge">{bridge ? STATUS_TEXT[bridge.status] : 'Not running.'}</Fact>
-          <Fact label="Session">
+          <Fact label={intl.formatMessage({ id: 'check.bridge', defaultMessage: 'Bridge' })}>
+            {bridge
+              ? bridgeStatus(intl, bridge.status)
+              : intl.formatMessage({ id: 'check.notRunning', defaultMessage: 'Not running.' })}
+          </Fact>
+          <Fact label={intl.formatMessage({ id: 'check.session', defaultMessage: 'Session' })}>
             {session.data
-              ? session.data.transport === 'token'
-                ? `${session.data.agent.email}, held in this frame's memory: the browser blocks its cookies, so a reload asks to sign in again`
-                : `${session.data.agent.email}, in ${framed ? "this frame's own (partitioned) cookie" : 'the desk’s cookie'}`
+              ? intl.formatMessage(
+                  {
+                    id: 'check.sessionHeld',
+                    defaultMessage:
+                      "{held, select, token {{email}, held in this frame's memory: the browser blocks its cookies, so a reload asks to sign in again} frame {{email}, in this frame's own (partitioned) cookie} other {{email}, in the desk’s cookie}}",
+                  },
+                  {
+                    email: session.data.agent.email,
+                    held: session.data.transport === 'token' ? 'token' : framed ? 'frame' : 'tab',
+                  },
+                )
               : session.isPending
-                ? 'Reading…'
-                : 'Not signed in'}
+                ? intl.formatMessage({ id: 'check.reading', defaultMessage: 'Reading…' })
+                : intl.formatMessage({ id: 'check.notSignedIn', defaultMessage: 'Not signed in' })}
           </Fact>
-          <Fact label="Allowed origins">
+          <Fact
+            label={intl.formatMessage({
+              id: 'check.allowedOrigins',
+              defaultMessage: 'Allowed origins',
+            })}
+          >
             {allowedOrigins
-              ? allowedOrigins.join(', ')
+              ? intl.formatMessage(
+                  {
+                    id: 'check.allowedList',
+                    defaultMessage: '{origins}, and the desk’s own origin',
+                  },
+                  { origins: allowedOrigins.join(', ') },
+                )
               : settings.isError
-                ? 'Could not be read'
-                : 'Reading…'}
-            {allowedOrigins ? ', and the desk’s own origin' : ''}
+                ? intl.formatMessage({
+                    id: 'check.couldNotRead',
+                    defaultMessage: 'Could not be read',
+                  })
+                : intl.formatMessage({ id: 'check.reading', defaultMessage: 'Reading…' })}
           </Fact>
         </Box>
       </Section>
-      <Section title="Storage and cookies">
+      <Section
+        title={intl.formatMessage({ id: 'check.storage', defaultMessage: 'Storage and cookies' })}
+      >
         <Box component="dl" sx={{ m: 0 }}>
-          <CheckRow label="Local storage" result={checks?.localStorage} />
-          <CheckRow label="Session storage" result={checks?.sessionStorage} />
-          <CheckRow label="Cookies" result={checks?.cookies} />
-          <CheckRow label="Unpartitioned storage" result={checks?.storageAccess} />
+          <CheckRow
+            label={intl.formatMessage({
+              id: 'check.localStorage',
+              defaultMessage: 'Local storage',
+            })}
+            result={checks?.localStorage}
+          />
+          <CheckRow
+            label={intl.formatMessage({
+              id: 'check.sessionStorage',
+              defaultMessage: 'Session storage',
+            })}
+            result={checks?.sessionStorage}
+          />
+          <CheckRow
+            label={intl.formatMessage({ id: 'check.cookies', defaultMessage: 'Cookies' })}
+            result={checks?.cookies}
+          />
+          <CheckRow
+            label={intl.formatMessage({
+              id: 'check.storageAccess',
+              defaultMessage: 'Unpartitioned storage',
+            })}
+            result={checks?.storageAccess}
+          />
         </Box>
         <Typography variant="body2" color="text.secondary">
-          The desk works without storage and cookies; without storage, drafts and the acting agent
-          do not survive a reload.
+          <FormattedMessage
+            id="check.storageNote"
+            defaultMessage="The desk works without storage and cookies; without storage, drafts and the acting agent do not survive a reload."
+          />
         </Typography>
       </Section>
-      <Section title="Messages">
+      <Section title={intl.formatMessage({ id: 'check.messages', defaultMessage: 'Messages' })}>
         <Typography role="status" sx={{ mb: 1 }}>
-          {received.length === 0
-            ? 'No messages have arrived.'
-            : `${received.length} ${received.length === 1 ? 'message has' : 'messages have'} arrived.`}
+          {intl.formatMessage(
+            {
+              id: 'check.received',
+              defaultMessage:
+                '{count, plural, =0 {No messages have arrived.} one {# message has arrived.} other {# messages have arrived.}}',
+            },
+            { count: received.length },
+          )}
         </Typography>
         {log.length > 0 && (
-          <List aria-label="Messages, newest first" disablePadding>
+          <List
+            aria-label={intl.formatMessage({
+              id: 'check.log',
+              defaultMessage: 'Messages, newest first',
+            })}
+            disablePadding
+          >
             {log.map((entry) => (
               <LogItem key={entry.seq} entry={entry} />
             ))}

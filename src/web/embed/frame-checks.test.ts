@@ -14,9 +14,10 @@ describe('frame checks', () => {
       checkStorage(() => {
         throw new DOMException('Access is denied for this document.', 'SecurityError');
       }),
-    ).toEqual({
+    ).toMatchObject({
       outcome: 'blocked',
       detail: 'Refused (SecurityError: Access is denied for this document.).',
+      values: { error: 'SecurityError: Access is denied for this document.' },
     });
     const forgetful = { setItem() {}, getItem: () => null, removeItem() {} } as unknown as Storage;
     expect(checkStorage(() => forgetful)).toMatchObject({

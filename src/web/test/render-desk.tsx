@@ -3,6 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { afterEach } from 'vitest';
 import { startDeskServer, type DeskTestServer } from './desk-server.ts';
 import { createDesk, DeskApp, type Desk } from '../app/create-desk.tsx';
+import type { DeskLocale } from '../desk/locale.tsx';
 
 // Component tests render the whole desk against the real server, in-process on a random
 // loopback port with its own temporary database: no mocks of our API.
@@ -49,7 +50,7 @@ export interface RenderedDesk {
 export async function renderDesk(
   server: Pick<DeskTestServer, 'baseUrl' | 'sessions'>,
   path: string,
-  options: { agent?: string; waitForSession?: boolean } = {},
+  options: { agent?: string; waitForSession?: boolean; locale?: DeskLocale } = {},
 ): Promise<RenderedDesk> {
   const agent = options.agent ?? 'admin@somedomain.com';
   const token = server.sessions[agent];
@@ -58,6 +59,7 @@ export async function renderDesk(
     apiBaseUrl: `${server.baseUrl}/desk/api`,
     initialEntries: [path],
     sessionToken: token,
+    locale: options.locale ?? 'en',
   });
   // Awaited, so that what the first render starts (a deferred part of a page, a chunk it
   // suspends on) is carried out as a browser would, not left queued in act's scope.
@@ -67,7 +69,11 @@ export async function renderDesk(
   });
   // As an agent would, start once the desk shows who is signed in (unless the test is about
   // a desk that cannot know).
-  if (options.waitForSession !== false) await screen.findByRole('button', { name: 'Sign out' });
+  if (options.waitForSession !== false) {
+    await screen.findByRole('button', {
+      name: options.locale === 'es' ? 'Cerrar sesión' : 'Sign out',
+    });
+  }
   return { desk, user: userEvent.setup(), unmount };
 }
 

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { CallSchema } from '../../../contract/calls.ts';
-import { buildTimeline } from './build-timeline.ts';
+import { testFormat, testIntl } from '../../test/intl.tsx';
+import { callWords } from '../common/call-words.ts';
+import { buildTimeline, phaseTotals } from './build-timeline.ts';
+
+const intl = testIntl();
+const tools = { intl, words: callWords(intl), format: testFormat(intl) };
+const NOW = Date.parse('2026-01-01T10:10:00.000Z');
 
 // A real tenant's call carries no `events`: the timeline comes from its timestamps.
 const base = {
@@ -30,7 +36,7 @@ const base = {
 
 describe('buildTimeline', () => {
   it('derives the steps of a call without events from its timestamps and transfers', () => {
-    const steps = buildTimeline(CallSchema.parse(base));
+    const steps = buildTimeline(CallSchema.parse(base), tools, NOW);
     expect(steps.map((s) => s.label)).toEqual([
       'Created',
       'Queued',
@@ -41,7 +47,9 @@ describe('buildTimeline', () => {
       'Failed: Voice connection timed out',
     ]);
     expect(steps.map((s) => s.sincePrevious)).toEqual([undefined, 1, 30, 9, 20, 30, 250]);
-    expect(steps[4]!.detail).toBe('Avery Agent → Billing');
+    expect(steps[4]!.detail).toBe('Avery Agent → menu Billing');
+    // To scale: waiting until connected, then talking until the end.
+    expect(phaseTotals(steps)).toEqual({ wait: 40, talk: 300, hold: 0, scheduled: 0 });
   });
 
   it('uses the call’s own events when it has them, and keeps unknown kinds as they came', () => {
@@ -63,11 +71,40 @@ describe('buildTimeline', () => {
             status: 'connected',
             detail: 'on hold 30 s',
           },
+          {
+            type: 'customer_flag',
+            at: '2026-01-01T10:02:40.000Z',
+            status: 'connected',
+            detail: 'verified_customer on, bad_actor off',
+          },
           { type: 'teleport', at: '2026-01-01T10:03:00.000Z', status: 'connected', detail: null },
         ],
       }),
+      tools,
+      NOW,
     );
-    expect(steps.map((s) => s.label)).toEqual(['Created', 'On hold', 'Resumed', 'teleport']);
+    expect(steps.map((s) => s.label)).toEqual([
+      'Created',
+      'On hold',
+      'Resumed',
+      'Customer flags changed',
+      'teleport',
+    ]);
     expect(steps[2]!.sincePrevious).toBe(30);
+    // Every step in words: how long the hold lasted, which flags changed.
+    expect(steps[2]!.detail).toBe('After 30 sec on hold');
+    expect(steps[3]!.detail).toBe('Verified customer: on · Bad actor: off');
+    expect(steps.map((s) => s.phase)).toEqual(['wait', 'hold', 'talk', 'talk', 'wait']);
+  });
+
+  it('says the same in Spanish', () => {
+    const es = testIntl('es');
+    const steps = buildTimeline(
+      CallSchema.parse(base),
+      { intl: es, words: callWords(es), format: testFormat(es) },
+      NOW,
+    );
+    expect(steps.map((s) => s.label)).toContain('Creada');
+    expect(steps.at(-1)!.label).toBe('Fallida: Se agotó el tiempo de la conexión de voz');
   });
 });

@@ -44,13 +44,20 @@ function timelineSteps(): string[] {
 describe('call detail', () => {
   it('shows the call, and a timeline that follows it through its life', async () => {
     const id = await inboundCall();
-    const { user } = await renderDesk(server, `/calls/${id}`, { agent: 'admin@somedomain.com' });
+    const { user } = await renderDesk(server, `/calls/${id}`, {
+      agent: 'admin@somedomain.com',
+    });
     expect(await screen.findByRole('heading', { name: `Call ${id}` })).toBeTruthy();
     expect(screen.getByText('Inbound call')).toBeTruthy();
     expect(screen.getByText('Queued', { selector: '.MuiChip-label' })).toBeTruthy();
     expect(
-      within(screen.getByRole('navigation', { name: 'Menu path' })).getByText('Main Line'),
+      within(await screen.findByRole('navigation', { name: 'Menu path' })).getByText('Main Line'),
     ).toBeTruthy();
+    // The header says what the call is doing, and since when (a timer, in the agent's format).
+    const state = screen.getByRole('group', { name: 'State' });
+    expect(within(state).getByText('Queued')).toBeTruthy();
+    expect(within(state).getByRole('timer').textContent).toMatch(/^\d+:\d{2}$/);
+    expect(document.title).toBe(`Call ${id} · Queued · Switchboard`);
     const simulate = await screen.findByRole('group', { name: 'Simulate events' });
 
     const step = async (button: string, expected: string) => {
@@ -61,6 +68,9 @@ describe('call detail', () => {
     await step('Assign', 'Assigned');
     await step('Connect', 'Connected');
     await step('Hold', 'On hold');
+    // On hold is what the header says, not Connected, and the tab's title with it.
+    await waitFor(() => expect(within(state).getByText('On hold')).toBeTruthy());
+    expect(document.title).toBe(`Call ${id} · On hold · Switchboard`);
     await step('Resume', 'Resumed');
     await step('Transfer', 'Transfer started');
     await step('Accept transfer', 'Transferred');
@@ -155,9 +165,28 @@ describe('call detail', () => {
     expect((await server.client.getCall(result.call.id)).status).toBe('cancelled');
   });
 
-  it('says when a call does not exist', async () => {
+  it('says when a call does not exist, and offers the list', async () => {
     await renderDesk(server, '/calls/424242');
-    expect(await screen.findByText('Call 424242 was not found')).toBeTruthy();
-    expect(screen.getByRole('button', { name: 'Try again' })).toBeTruthy();
+    expect(
+      await screen.findByRole('heading', { level: 1, name: 'Call 424242 was not found' }),
+    ).toBeTruthy();
+    // In words, with the server's text under them; the way on is the list, not Try again.
+    expect(
+      screen.getByText('It is not there (any more). Go back to the list of calls.'),
+    ).toBeTruthy();
+    expect(screen.getByText('Resource not found (HTTP 404)')).toBeTruthy();
+    expect(screen.getByRole('link', { name: 'Go to the list of calls' }).getAttribute('href')).toBe(
+      '/calls',
+    );
+    expect(screen.queryByRole('button', { name: 'Try again' })).toBeNull();
+  });
+
+  it('speaks Spanish', async () => {
+    const id = await inboundCall();
+    await renderDesk(server, `/calls/${id}`, { locale: 'es' });
+    expect(await screen.findByRole('heading', { level: 1, name: `Llamada ${id}` })).toBeTruthy();
+    expect(within(screen.getByRole('group', { name: 'Estado' })).getByText('En cola')).toBeTruthy();
+    expect(screen.getByText('Llamada entrante')).toBeTruthy();
+    expect(await screen.findByRole('switch', { name: 'Cliente verificado' })).toBeTruthy();
   });
 });

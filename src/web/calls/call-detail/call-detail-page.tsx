@@ -2,148 +2,222 @@ import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Stack from '@mui/material/Stack';
-import Typography from '@mui/material/Typography';
 import { useQuery } from '@tanstack/react-query';
-import { useDeferredValue, useEffect, useState } from 'react';
+import { useDeferredValue, useEffect } from 'react';
+import { FormattedMessage, useIntl } from 'react-intl';
 import { useParams } from 'react-router';
-import { isTerminalStatus } from '../../../contract/call-constants.ts';
-import { isCallApiError } from '../../lib/api-error.ts';
-import { describeError, ErrorPanel } from '../../desk/error-boundaries.tsx';
-import { PageSkeleton } from '../../desk/page-skeleton.tsx';
 import { useCallApiClient } from '../../desk/api-client.tsx';
-import { callQueries } from '../api/call-queries.ts';
+import { attention } from '../../desk/attention.ts';
+import { useDocumentTitle } from '../../desk/document-title.ts';
+import { ErrorDescription, ErrorPanel } from '../../desk/error-boundaries.tsx';
+import { PageSkeleton } from '../../desk/page-skeleton.tsx';
 import { sessionQueries } from '../../desk/session-queries.ts';
-import { callTypeLabel } from '../common/call-labels.ts';
-import { StatusChip } from '../common/status-chip.tsx';
+import { isCallApiError } from '../../lib/api-error.ts';
+import { loadPhoneFormat } from '../../lib/phone-format.ts';
+import { Section } from '../../lib/section.tsx';
+import { callQueries } from '../api/call-queries.ts';
+import { useCallWords } from '../common/call-words.ts';
+import { CallHeader } from './call-header.tsx';
 import { CallFacts, MediaList, ParticipantsList, TransfersList } from './call-sections.tsx';
+import { callState } from './call-state.ts';
 import { CallTimeline } from './call-timeline.tsx';
 import { CancelScheduledButton } from './cancel-scheduled-button.tsx';
 import { CustomerFlagsPanel } from './customer-flags-panel.tsx';
 import { SimulatePanel } from './simulate-panel.tsx';
-import { Section } from '../../lib/section.tsx';
 
-/** Ticks while the call is live, so "for 12s so far" moves between polls. */
-function useNow(live: boolean): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    if (!live) return;
-    const timer = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(timer);
-  }, [live]);
-  return now;
-}
+// This page is fetched ahead (from the form and the list), and numbers show on it at once:
+// libphonenumber comes with it.
+void loadPhoneFormat().catch(() => {});
 
 export function CallDetailPage() {
   const { id: idParam } = useParams();
+  const intl = useIntl();
   const id = /^\d{1,15}$/.test(idParam ?? '') ? Number(idParam) : NaN;
   if (!Number.isSafeInteger(id)) {
     return (
-      <ErrorPanel title="No such call" error={new Error(`"${idParam ?? ''}" is not a call id.`)} />
+      <ErrorPanel
+        heading
+        title={intl.formatMessage({ id: 'call.noSuchCall', defaultMessage: 'No such call' })}
+        error={
+          new Error(
+            intl.formatMessage(
+              { id: 'call.notAnId', defaultMessage: '“{id}” is not a call ID.' },
+              { id: idParam ?? '' },
+            ),
+          )
+        }
+        action={<ToTheList />}
+      />
     );
   }
   return <CallDetail key={id} id={id} />;
 }
 
+function ToTheList() {
+  return (
+    <Button color="inherit" size="small" href="/calls">
+      <FormattedMessage id="call.toList" defaultMessage="Go to the list of calls" />
+    </Button>
+  );
+}
+
 function CallDetail({ id }: { id: number }) {
   const client = useCallApiClient();
+  const intl = useIntl();
+  const words = useCallWords();
   const query = useQuery(callQueries.detail(client, id));
   const session = useQuery(sessionQueries.session(client));
   const call = query.data;
-  const now = useNow(call !== undefined && !isTerminalStatus(call.status));
-  // The heading and the call's facts come first; the rest of the page (participants, flags,
-  // timeline, the emulator's controls) in a second, interruptible render just after, so the
-  // agent sees the call at once after Create call (docs/performance.md, "Desk").
+  // The header first; the rest of the page (flags, timeline, details, the emulator's
+  // controls) in a second, interruptible render just after, so the agent sees the call at
+  // once after Create call (docs/performance.md, "Desk").
   const rest = useDeferredValue(true, false);
+  const state = call ? callState(call) : undefined;
+  const heading = intl.formatMessage(
+    { id: 'call.heading', defaultMessage: 'Call {id}' },
+    { id: String(id) },
+  );
+  useDocumentTitle(state ? `${heading} · ${words.status(state.key)}` : heading);
+  // The agent is looking at this call: it no longer waits for their eye.
+  useEffect(() => attention.seen([id]), [id]);
 
-  if (query.isPending) return <PageSkeleton label={`Loading call ${id}`} />;
+  if (query.isPending) {
+    return (
+      <PageSkeleton
+        label={intl.formatMessage(
+          { id: 'call.loading', defaultMessage: 'Loading call {id}' },
+          { id: String(id) },
+        )}
+      />
+    );
+  }
   if (!call) {
     const notFound = isCallApiError(query.error) && query.error.status === 404;
-    return (
+    return notFound ? (
       <ErrorPanel
-        title={notFound ? `Call ${id} was not found` : `Call ${id} could not be loaded`}
+        heading
+        title={intl.formatMessage(
+          { id: 'call.notFound', defaultMessage: 'Call {id} was not found' },
+          { id: String(id) },
+        )}
+        error={query.error}
+        action={<ToTheList />}
+      />
+    ) : (
+      <ErrorPanel
+        heading
+        title={intl.formatMessage(
+          { id: 'call.loadFailed', defaultMessage: 'Call {id} could not be loaded' },
+          { id: String(id) },
+        )}
         error={query.error}
         onRetry={() => void query.refetch()}
       />
     );
   }
-  const live = !isTerminalStatus(call.status);
+  const emulator = session.data?.capabilities.simulate === true;
+  const actions =
+    call.status === 'scheduled' || emulator ? (
+      <Stack spacing={1}>
+        {call.status === 'scheduled' && (
+          <Box>
+            <CancelScheduledButton callId={call.id} />
+          </Box>
+        )}
+        {emulator && rest && <SimulatePanel call={call} />}
+      </Stack>
+    ) : null;
+  const sections = (area: string) => ({ gridArea: area, minWidth: 0 });
   return (
     <Stack spacing={2}>
-      <Box>
-        <Stack direction="row" useFlexGap sx={{ alignItems: 'center', flexWrap: 'wrap', gap: 1 }}>
-          <Typography variant="h5" component="h1">
-            Call {call.id}
-          </Typography>
-          <StatusChip status={call.status} size="medium" />
-          {live && (
-            <Typography variant="caption" color="text.secondary" role="status">
-              Live
-            </Typography>
-          )}
-        </Stack>
-        <Typography color="text.secondary" title={call.call_type}>
-          {callTypeLabel(call.call_type)} call
-        </Typography>
-      </Box>
+      <CallHeader call={call} actions={actions} />
       {query.isError && (
         <Alert
           severity="warning"
           action={
             <Button color="inherit" size="small" onClick={() => void query.refetch()}>
-              Try again
+              <FormattedMessage id="error.retry" defaultMessage="Try again" />
             </Button>
           }
         >
-          This call could not be refreshed: {describeError(query.error)}
+          <FormattedMessage
+            id="call.refreshFailed"
+            defaultMessage="This call could not be refreshed:"
+          />{' '}
+          <ErrorDescription error={query.error} />
         </Alert>
       )}
-      {call.status === 'scheduled' && (
-        <Box>
-          <CancelScheduledButton callId={call.id} />
-        </Box>
-      )}
-      <Box
-        sx={{
-          display: 'grid',
-          gap: 2,
-          gridTemplateColumns: { xs: 'minmax(0, 1fr)', md: 'minmax(0, 3fr) minmax(0, 2fr)' },
-          alignItems: 'start',
-        }}
-      >
-        <Stack spacing={2} sx={{ minWidth: 0 }}>
-          <Section title="Details">
-            <CallFacts call={call} />
-          </Section>
-          {rest && (
-            <>
-              <Section title="Participants">
-                <ParticipantsList call={call} />
-              </Section>
-              <Section title="Transfers">
-                <TransfersList call={call} />
-              </Section>
-              <Section title="Photos and videos">
-                <MediaList call={call} />
-              </Section>
-            </>
-          )}
-        </Stack>
-        {rest && (
-          <Stack spacing={2} sx={{ minWidth: 0 }}>
-            <Section title="Customer flags">
+      {rest && (
+        <Box
+          sx={{
+            display: 'grid',
+            gap: 2,
+            alignItems: 'start',
+            gridTemplateColumns: { xs: 'minmax(0, 1fr)', md: 'minmax(0, 3fr) minmax(0, 2fr)' },
+            gridTemplateAreas: {
+              xs: '"flags" "timeline" "details" "participants" "transfers" "media" "history"',
+              md: '"details flags" "details timeline" "participants timeline" "transfers timeline" "media timeline" "history timeline"',
+            },
+          }}
+        >
+          <Box sx={sections('flags')}>
+            <Section
+              title={intl.formatMessage({ id: 'flag.group', defaultMessage: 'Customer flags' })}
+            >
               <CustomerFlagsPanel callId={call.id} />
             </Section>
-            <Section title="Timeline">
-              <CallTimeline call={call} now={now} />
+          </Box>
+          <Box sx={sections('timeline')}>
+            <Section
+              title={intl.formatMessage({ id: 'timeline.list', defaultMessage: 'Timeline' })}
+            >
+              <CallTimeline call={call} />
             </Section>
-            {session.data?.capabilities.simulate && (
-              <Section title="Simulate">
-                <SimulatePanel call={call} />
+          </Box>
+          <Box sx={sections('details')}>
+            <Section title={intl.formatMessage({ id: 'details.title', defaultMessage: 'Details' })}>
+              <CallFacts call={call} />
+            </Section>
+          </Box>
+          {call.participants.length > 0 && (
+            <Box sx={sections('participants')}>
+              <Section
+                title={intl.formatMessage({
+                  id: 'participants.list',
+                  defaultMessage: 'Participants',
+                })}
+              >
+                <ParticipantsList call={call} />
               </Section>
-            )}
-          </Stack>
-        )}
-      </Box>
+            </Box>
+          )}
+          {call.transfers.length > 0 && (
+            <Box sx={sections('transfers')}>
+              <Section
+                title={intl.formatMessage({ id: 'transfers.list', defaultMessage: 'Transfers' })}
+              >
+                <TransfersList call={call} />
+              </Section>
+            </Box>
+          )}
+          {(call.photos.length > 0 || call.videos.length > 0) && (
+            <Box sx={sections('media')}>
+              <Section
+                title={intl.formatMessage({
+                  id: 'media.list',
+                  defaultMessage: 'Photos and videos',
+                })}
+              >
+                <MediaList call={call} />
+              </Section>
+            </Box>
+          )}
+          {/*
+            History (issue 9): the flag changes and cancels made by agents, from the desk
+            server's audit log, go in the "history" area here, after media.
+          */}
+        </Box>
+      )}
     </Stack>
   );
 }

@@ -5,6 +5,7 @@ import DialogContent from '@mui/material/DialogContent';
 import DialogContentText from '@mui/material/DialogContentText';
 import DialogTitle from '@mui/material/DialogTitle';
 import { useState } from 'react';
+import { FormattedMessage } from 'react-intl';
 import { useCancelScheduledCall } from './use-call-actions.ts';
 
 export function CancelScheduledButton({ callId }: { callId: number }) {
@@ -15,20 +16,33 @@ export function CancelScheduledButton({ callId }: { callId: number }) {
       <Button
         variant="outlined"
         color="error"
+        size="small"
         disabled={cancel.isPending}
         onClick={() => setOpen(true)}
       >
-        Cancel scheduled call
+        <FormattedMessage id="cancel.button" defaultMessage="Cancel scheduled call" />
       </Button>
+      {/* Closing gives the focus back to the button (MUI); after Yes, the heading takes it. */}
       <Dialog open={open} onClose={() => setOpen(false)} aria-labelledby="cancel-call-title">
-        <DialogTitle id="cancel-call-title">Cancel call {callId}?</DialogTitle>
+        <DialogTitle id="cancel-call-title">
+          <FormattedMessage
+            id="cancel.title"
+            defaultMessage="Cancel call {id}?"
+            values={{ id: String(callId) }}
+          />
+        </DialogTitle>
         <DialogContent>
           <DialogContentText>
-            The customer will not be called at the scheduled time.
+            <FormattedMessage
+              id="cancel.body"
+              defaultMessage="The customer will not be called at the scheduled time."
+            />
           </DialogContentText>
         </DialogContent>
         <DialogActions>
-          <Button onClick={() => setOpen(false)}>Keep it</Button>
+          <Button onClick={() => setOpen(false)}>
+            <FormattedMessage id="cancel.keep" defaultMessage="Keep it" />
+          </Button>
           <Button
             color="error"
             variant="contained"
@@ -37,7 +51,7 @@ export function CancelScheduledButton({ callId }: { callId: number }) {
               cancel.mutate();
             }}
           >
-            Yes, cancel it
+            <FormattedMessage id="cancel.confirm" defaultMessage="Yes, cancel it" />
           </Button>
         </DialogActions>
       </Dialog>

@@ -1,10 +1,13 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { createElement } from 'react';
+import { useIntl } from 'react-intl';
 import type { Call } from '../../../contract/calls.ts';
 import type { CustomerFlags, CustomerFlagsPatch } from '../../../contract/customer-flags.ts';
 import type { CallEventRequest } from '../../../contract/emulator.ts';
 import { useDeskEvents } from '../../desk/desk-events.tsx';
 import { useNotify } from '../../desk/notifications.tsx';
-import { describeError } from '../../desk/error-boundaries.tsx';
+import { ErrorDescription } from '../../desk/error-boundaries.tsx';
+import { useFocusPageHeading } from '../../desk/page-focus.tsx';
 import { useCallApiClient } from '../../desk/api-client.tsx';
 import { callQueries } from '../api/call-queries.ts';
 
@@ -13,6 +16,7 @@ export function useUpdateCustomerFlags(callId: number) {
   const client = useCallApiClient();
   const queryClient = useQueryClient();
   const notify = useNotify();
+  const intl = useIntl();
   const events = useDeskEvents();
   const { queryKey } = callQueries.flags(client, callId);
   return useMutation({
@@ -25,7 +29,19 @@ export function useUpdateCustomerFlags(callId: number) {
     },
     onError: (error, _patch, context) => {
       if (context?.previous) queryClient.setQueryData(queryKey, context.previous);
-      notify(`The change was not saved: ${describeError(error)}`, 'error');
+      notify(
+        createElement(
+          'span',
+          null,
+          intl.formatMessage({
+            id: 'flag.notSaved',
+            defaultMessage: 'The change was not saved:',
+          }),
+          ' ',
+          createElement(ErrorDescription, { error }),
+        ),
+        'error',
+      );
     },
     onSuccess: (flags) => {
       queryClient.setQueryData(queryKey, flags);
@@ -42,17 +58,27 @@ export function useCancelScheduledCall(callId: number) {
   const client = useCallApiClient();
   const queryClient = useQueryClient();
   const notify = useNotify();
+  const intl = useIntl();
   const events = useDeskEvents();
+  const focusHeading = useFocusPageHeading();
   return useMutation({
     mutationFn: () => client.cancelScheduledCall(callId),
     onSuccess: async (result) => {
       events.emit({ type: 'call.changed', id: callId });
       if (result.status === 200)
         queryClient.setQueryData(callQueries.detail(client, callId).queryKey, result.call);
+      // The button that opened the dialog is gone with the scheduled state: the focus goes
+      // to the page's heading, not to <body>.
+      focusHeading();
       await queryClient.invalidateQueries({ queryKey: callQueries.all() });
-      notify(`Call ${callId} cancelled`);
+      notify(
+        intl.formatMessage(
+          { id: 'call.cancelled', defaultMessage: 'Call {id} cancelled' },
+          { id: String(callId) },
+        ),
+      );
     },
-    onError: (error) => notify(describeError(error), 'error'),
+    onError: (error) => notify(createElement(ErrorDescription, { error }), 'error'),
   });
 }
 
@@ -69,6 +95,6 @@ export function useSendCallEvent(callId: number) {
       void queryClient.invalidateQueries({ queryKey: callQueries.lists() });
       events.emit({ type: 'call.changed', id: callId });
     },
-    onError: (error) => notify(describeError(error), 'error'),
+    onError: (error) => notify(createElement(ErrorDescription, { error }), 'error'),
   });
 }

@@ -45,16 +45,28 @@ describe('call list', () => {
     const { user, desk } = await renderDesk(server, '/calls');
     await waitFor(() => expect(rowIds()).toEqual([String(second), String(first)]));
 
-    await user.click(screen.getByRole('combobox', { name: /^Status/ }));
-    await user.click(await screen.findByRole('option', { name: 'Failed' }));
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Status' }), 'Failed');
     await waitFor(() => expect(rowIds()).toEqual([String(first)]));
     expect(desk.router.state.location.search).toBe('?status=failed');
+    // A group of statuses: the waiting ones (the queued call), merged from one answer each.
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Status' }), 'Waiting: any');
+    await waitFor(() => expect(rowIds()).toEqual([String(second)]));
+    expect(desk.router.state.location.search).toBe('?status=group%3Awaiting');
+    await desk.router.navigate(-1);
 
     // The back button undoes the filter.
     await desk.router.navigate(-1);
     await waitFor(() => expect(rowIds()).toEqual([String(second), String(first)]));
 
-    await user.type(screen.getByLabelText('Search by end user number'), '6861');
+    await user.type(screen.getByLabelText('Search by call ID or number'), '6861');
+    await waitFor(() => expect(rowIds()).toEqual([String(second)]));
+    // A call's id finds that call, first, beside the numbers with those digits.
+    await user.clear(screen.getByLabelText('Search by call ID or number'));
+    await user.type(screen.getByLabelText('Search by call ID or number'), String(first));
+    await waitFor(() => expect(rowIds()[0]).toBe(String(first)));
+    expect(screen.getByText('Call ID')).toBeTruthy();
+    await user.clear(screen.getByLabelText('Search by call ID or number'));
+    await user.type(screen.getByLabelText('Search by call ID or number'), '6861');
     await waitFor(() => expect(rowIds()).toEqual([String(second)]));
 
     await user.click(screen.getByRole('link', { name: `Open call ${second}` }));
@@ -71,6 +83,25 @@ describe('call list', () => {
     expect(screen.getByText(/1–2 of 3/)).toBeTruthy();
     const added = await inbound('+1 205 123 4567');
     await waitFor(() => expect(rowIds()[0]).toBe(String(added)), { timeout: 12_000 });
+  });
+
+  it('shows my calls, and sorts by call', async () => {
+    const mine = await inbound('+1 205 123 4567');
+    await inbound('+1 205 123 4568');
+    await server.client.emulator.sendEvent(mine, {
+      type: 'assign',
+      agent_email: 'admin@somedomain.com',
+    });
+    const { user } = await renderDesk(server, '/calls', { agent: 'admin@somedomain.com' });
+    await waitFor(() => expect(rowIds()).toHaveLength(2));
+    await user.click(screen.getByRole('button', { name: 'My calls' }));
+    await waitFor(() => expect(rowIds()).toEqual([String(mine)]));
+    await user.click(screen.getByRole('button', { name: 'All calls' }));
+    await waitFor(() => expect(rowIds()).toHaveLength(2));
+    await user.click(screen.getByRole('button', { name: 'Call' }));
+    await waitFor(() => expect(rowIds()).toEqual([String(mine), String(mine + 1)]));
+    await user.click(screen.getByRole('button', { name: 'Call' }));
+    await waitFor(() => expect(rowIds()).toEqual([String(mine + 1), String(mine)]));
   });
 
   it('says when there are no calls', async () => {

@@ -2,40 +2,54 @@ import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Link from '@mui/material/Link';
-import MenuItem from '@mui/material/MenuItem';
 import Paper from '@mui/material/Paper';
-import Skeleton from '@mui/material/Skeleton';
 import Stack from '@mui/material/Stack';
 import Table from '@mui/material/Table';
 import TableBody from '@mui/material/TableBody';
 import TableCell from '@mui/material/TableCell';
 import TableContainer from '@mui/material/TableContainer';
 import TableHead from '@mui/material/TableHead';
-import TablePagination from '@mui/material/TablePagination';
 import TableRow from '@mui/material/TableRow';
+import TableSortLabel from '@mui/material/TableSortLabel';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { useQuery } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
+import { FormattedMessage, useIntl } from 'react-intl';
 import { useNavigate, useSearchParams } from 'react-router';
-import { CALL_STATUSES, CALL_TYPES } from '../../../contract/call-constants.ts';
-import { describeError } from '../../desk/error-boundaries.tsx';
-import { afterPaintWhenIdle } from '../../lib/idle.ts';
-import { formatDateTime } from '../../lib/format.ts';
+import { CALL_TYPES, isTerminalStatus } from '../../../contract/call-constants.ts';
+import type { Call } from '../../../contract/calls.ts';
 import { useCallApiClient } from '../../desk/api-client.tsx';
+import { attention } from '../../desk/attention.ts';
+import { useNow } from '../../desk/clock.ts';
+import { useCurrentAgent } from '../../desk/current-agent.tsx';
+import { useDocumentTitle } from '../../desk/document-title.ts';
+import { ErrorDescription } from '../../desk/error-boundaries.tsx';
+import { secondsBetween, useDeskFormat } from '../../desk/format.ts';
+import { PageHeading } from '../../desk/page-focus.tsx';
+import { Placeholder } from '../../desk/placeholder.tsx';
 import { usePagePreload } from '../../desk/page-preload.tsx';
+import { afterPaintWhenIdle } from '../../lib/idle.ts';
 import { callQueries } from '../api/call-queries.ts';
-import { callTypeLabel, statusLabel } from '../common/call-labels.ts';
+import { STATUS_GROUPS, STATUSES_OF, useCallWords } from '../common/call-words.ts';
+import { PhoneNumber } from '../common/phone-number.tsx';
+import { ListPagination } from './list-pagination.tsx';
 import { StatusChip } from '../common/status-chip.tsx';
 import {
   PER_PAGE_OPTIONS,
   readListState,
+  searchedCallId,
+  statusesFor,
   toCallListQuery,
   writeListState,
   type ListState,
+  type ListView,
+  type SortColumn,
 } from './call-list-search.ts';
 
 const hideOnXs = { display: { xs: 'none', sm: 'table-cell' } } as const;
+const hideBelowMd = { display: { xs: 'none', md: 'table-cell' } } as const;
+const nativeSelect = { select: { native: true }, inputLabel: { shrink: true } } as const;
 
 /** The search box sends its text to the URL (and the server) once typing pauses. */
 function useDebounced(value: string, ms: number): string {
@@ -47,12 +61,76 @@ function useDebounced(value: string, ms: number): string {
   return debounced;
 }
 
+/** The agent is looking at the list: what was announced is seen (while the tab is visible). */
+function useListSeen(shown: boolean) {
+  useEffect(() => {
+    if (!shown) return;
+    const look = () => {
+      if (document.visibilityState === 'visible') attention.seen('all');
+    };
+    look();
+    document.addEventListener('visibilitychange', look);
+    return () => document.removeEventListener('visibilitychange', look);
+  }, [shown]);
+}
+
+function CallDuration({ call, now }: { call: Call; now: number }) {
+  const format = useDeskFormat();
+  const intl = useIntl();
+  if (call.status === 'scheduled') {
+    return call.scheduled_at ? (
+      <time dateTime={call.scheduled_at} title={format.dateTime(call.scheduled_at)}>
+        {format.relative(call.scheduled_at, now)}
+      </time>
+    ) : null;
+  }
+  const end = isTerminalStatus(call.status) ? (call.ends_at ?? call.updated_at) : now;
+  const seconds = secondsBetween(call.created_at, end);
+  if (seconds === undefined) return null;
+  return (
+    <span
+      title={intl.formatMessage(
+        { id: 'list.durationTitle', defaultMessage: 'Talk {talk}, hold {hold}, wait {wait}' },
+        {
+          talk: format.duration(call.call_duration ?? 0),
+          hold: format.duration(call.hold_duration ?? 0),
+          wait: format.duration(call.wait_duration ?? 0),
+        },
+      )}
+    >
+      {format.duration(seconds)}
+    </span>
+  );
+}
+
 export function CallListPage() {
   const client = useCallApiClient();
+  const intl = useIntl();
+  const words = useCallWords();
+  const format = useDeskFormat();
   const navigate = useNavigate();
+  const { email: agentEmail } = useCurrentAgent();
   const [searchParams, setSearchParams] = useSearchParams();
   const state = readListState(searchParams);
-  const query = useQuery(callQueries.list(client, toCallListQuery(state)));
+  const statuses = statusesFor(state);
+  const listQuery = toCallListQuery(state, agentEmail);
+  const noAgent = state.view === 'mine' && !agentEmail;
+  const q = state.q.trim();
+  const unsearchable = q !== '' && listQuery.end_user_number === undefined;
+  const nothingToAsk = noAgent || unsearchable || statuses?.length === 0;
+  const query = useQuery({
+    ...callQueries.list(client, listQuery, statuses),
+    enabled: !nothingToAsk,
+  });
+  const lookupId = searchedCallId(q);
+  const lookup = useQuery({
+    ...callQueries.byId(client, lookupId ?? 0),
+    enabled: lookupId !== undefined,
+  });
+  const now = useNow(15_000);
+
+  const title = intl.formatMessage({ id: 'list.title', defaultMessage: 'Calls' });
+  useDocumentTitle(title);
 
   const update = (patch: Partial<ListState>, replace = false) => {
     // Any change of filter starts again from the first page.
@@ -60,163 +138,312 @@ export function CallListPage() {
     setSearchParams(writeListState(next), { replace });
   };
 
-  const [numberText, setNumberText] = useState(state.number);
-  const debouncedNumber = useDebounced(numberText, 300);
+  const [searchText, setSearchText] = useState(state.q);
+  const debouncedSearch = useDebounced(searchText, 300);
   useEffect(() => {
-    if (debouncedNumber.trim() !== state.number.trim())
-      update({ number: debouncedNumber.trim() }, true);
+    if (debouncedSearch.trim() !== state.q.trim()) update({ q: debouncedSearch.trim() }, true);
     // Only the debounced text drives this; the URL's own changes must not loop back.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [debouncedNumber]);
+  }, [debouncedSearch]);
 
-  const page = query.data;
-  const calls = page?.calls ?? [];
-  const filtered = Boolean(state.status || state.callType || state.number);
+  const page = nothingToAsk ? undefined : query.data;
+  const found = lookupId !== undefined ? lookup.data : undefined;
+  const calls = (page?.calls ?? []).filter((c) => c.id !== found?.id);
+  const filtered = Boolean(state.status || state.callType || state.q || state.view !== 'all');
 
   // A row opens the call's page: its code comes once the rows are on screen, not before
   // (it would compete with the list's own first load).
-  const shown = page !== undefined;
+  const shown = page !== undefined || nothingToAsk;
   const preload = usePagePreload();
   useEffect(() => {
     if (shown) return afterPaintWhenIdle(() => preload('call-detail'));
   }, [shown, preload]);
+  useListSeen(shown);
 
+  const views: Array<[ListView, ReactNode]> = [
+    ['all', <FormattedMessage key="all" id="list.view.all" defaultMessage="All calls" />],
+    ['mine', <FormattedMessage key="mine" id="list.view.mine" defaultMessage="My calls" />],
+    ['active', <FormattedMessage key="active" id="list.view.active" defaultMessage="Active" />],
+  ];
+
+  const sortable = (column: SortColumn, label: ReactNode) => (
+    <TableSortLabel
+      active={state.sort === column}
+      direction={state.sort === column ? state.dir : column === 'id' ? 'asc' : 'desc'}
+      onClick={() =>
+        update({
+          sort: column,
+          dir:
+            state.sort === column
+              ? state.dir === 'asc'
+                ? 'desc'
+                : 'asc'
+              : column === 'id'
+                ? 'asc'
+                : 'desc',
+        })
+      }
+    >
+      {label}
+    </TableSortLabel>
+  );
+  const ariaSort = (column: SortColumn) =>
+    state.sort === column ? (state.dir === 'asc' ? 'ascending' : 'descending') : undefined;
+
+  const row = (call: Call, match?: boolean) => (
+    <TableRow
+      key={`${match ? 'match' : 'row'}-${call.id}`}
+      hover
+      selected={match}
+      onClick={(event) => {
+        // The id cell's link handles its own clicks (and modifier keys).
+        if ((event.target as HTMLElement).closest('a')) return;
+        void navigate(`/calls/${call.id}`);
+      }}
+      sx={{ cursor: 'pointer' }}
+    >
+      <TableCell>
+        <Link
+          href={`/calls/${call.id}`}
+          aria-label={intl.formatMessage(
+            { id: 'list.open', defaultMessage: 'Open call {id}' },
+            { id: String(call.id) },
+          )}
+        >
+          {call.id}
+        </Link>
+        {match && (
+          <Typography variant="caption" color="text.secondary" sx={{ display: 'block' }}>
+            <FormattedMessage id="list.idMatch" defaultMessage="Call ID" />
+          </Typography>
+        )}
+      </TableCell>
+      <TableCell>
+        <StatusChip status={call.status} />
+      </TableCell>
+      <TableCell sx={{ overflowWrap: 'anywhere' }}>
+        <PhoneNumber value={call.end_user_number} />
+      </TableCell>
+      <TableCell sx={{ ...hideOnXs, overflowWrap: 'anywhere' }}>
+        {call.agent_info?.name ?? call.agent_email ?? ''}
+      </TableCell>
+      <TableCell sx={hideBelowMd}>{words.callType(call.call_type)}</TableCell>
+      <TableCell sx={hideOnXs}>
+        <time dateTime={call.created_at} title={format.dateTime(call.created_at)}>
+          {format.relative(call.created_at, now)}
+        </time>
+      </TableCell>
+      <TableCell sx={hideBelowMd}>
+        {call.updated_at && (
+          <time dateTime={call.updated_at} title={format.dateTime(call.updated_at)}>
+            {format.relative(call.updated_at, now)}
+          </time>
+        )}
+      </TableCell>
+      <TableCell sx={{ ...hideOnXs, whiteSpace: 'nowrap' }}>
+        <CallDuration call={call} now={now} />
+      </TableCell>
+    </TableRow>
+  );
+
+  const columns = 8;
   return (
     <Stack spacing={2}>
       <Stack direction="row" useFlexGap sx={{ alignItems: 'center', flexWrap: 'wrap', gap: 1 }}>
-        <Typography variant="h5" component="h1" sx={{ flexGrow: 1 }}>
-          Calls
-        </Typography>
+        <PageHeading sx={{ flexGrow: 1 }}>{title}</PageHeading>
         <Button variant="contained" href="/calls/new">
-          New call
+          <FormattedMessage id="nav.newCall" defaultMessage="New call" />
         </Button>
       </Stack>
-      <Stack
-        direction={{ xs: 'column', sm: 'row' }}
-        spacing={1}
+      <Box
+        component="nav"
+        aria-label={intl.formatMessage({ id: 'list.views', defaultMessage: 'Views' })}
+        sx={{ display: 'flex', gap: 0.5, flexWrap: 'wrap' }}
+      >
+        {views.map(([view, label]) => (
+          <Button
+            key={view}
+            size="small"
+            variant={state.view === view ? 'contained' : 'outlined'}
+            aria-current={state.view === view ? 'page' : undefined}
+            onClick={() => update({ view })}
+          >
+            {label}
+          </Button>
+        ))}
+      </Box>
+      <Box
         role="search"
-        aria-label="Filter calls"
+        aria-label={intl.formatMessage({ id: 'list.filters', defaultMessage: 'Filter calls' })}
+        sx={{
+          display: 'grid',
+          gap: 1,
+          gridTemplateColumns: { xs: 'minmax(0, 1fr)', sm: '2fr 1fr 1fr' },
+        }}
       >
         <TextField
+          label={intl.formatMessage({
+            id: 'list.search',
+            defaultMessage: 'Search by call ID or number',
+          })}
+          type="search"
+          value={searchText}
+          onChange={(e) => setSearchText(e.target.value)}
+          slotProps={{ htmlInput: { maxLength: 40 } }}
+        />
+        <TextField
           select
-          label="Status"
-          slotProps={{ select: { displayEmpty: true }, inputLabel: { shrink: true } }}
+          label={intl.formatMessage({ id: 'list.status', defaultMessage: 'Status' })}
           value={state.status}
           onChange={(e) => update({ status: e.target.value })}
-          sx={{ minWidth: { sm: 180 } }}
+          slotProps={nativeSelect}
         >
-          <MenuItem value="">All statuses</MenuItem>
-          {CALL_STATUSES.map((s) => (
-            <MenuItem key={s} value={s}>
-              {statusLabel(s)}
-            </MenuItem>
+          <option value="">
+            {intl.formatMessage({ id: 'list.anyStatus', defaultMessage: 'All statuses' })}
+          </option>
+          {STATUS_GROUPS.map((group) => (
+            <optgroup key={group} label={words.statusGroup(group)}>
+              <option value={`group:${group}`}>
+                {intl.formatMessage(
+                  { id: 'list.groupAll', defaultMessage: '{group}: any' },
+                  { group: words.statusGroup(group) },
+                )}
+              </option>
+              {STATUSES_OF[group].length > 1 &&
+                STATUSES_OF[group].map((s) => (
+                  <option key={s} value={s}>
+                    {words.status(s)}
+                  </option>
+                ))}
+            </optgroup>
           ))}
         </TextField>
         <TextField
           select
-          label="Call type"
-          slotProps={{ select: { displayEmpty: true }, inputLabel: { shrink: true } }}
+          label={intl.formatMessage({ id: 'list.callType', defaultMessage: 'Call type' })}
           value={state.callType}
           onChange={(e) => update({ callType: e.target.value })}
-          sx={{ minWidth: { sm: 180 } }}
+          slotProps={nativeSelect}
         >
-          <MenuItem value="">All types</MenuItem>
+          <option value="">
+            {intl.formatMessage({ id: 'list.anyType', defaultMessage: 'All types' })}
+          </option>
           {CALL_TYPES.map((t) => (
-            <MenuItem key={t} value={t}>
-              {callTypeLabel(t)}
-            </MenuItem>
+            <option key={t} value={t}>
+              {words.callType(t)}
+            </option>
           ))}
         </TextField>
-        <TextField
-          label="Search by end user number"
-          type="search"
-          value={numberText}
-          onChange={(e) => setNumberText(e.target.value)}
-          slotProps={{ htmlInput: { inputMode: 'tel', maxLength: 40 } }}
-        />
-      </Stack>
-      {query.isError && (
+      </Box>
+      {noAgent && (
+        <Alert severity="info">
+          <FormattedMessage id="list.noAgent" defaultMessage="Sign in to see your calls." />
+        </Alert>
+      )}
+      {unsearchable && (
+        <Alert severity="info">
+          <FormattedMessage
+            id="list.unsearchable"
+            defaultMessage="Search by a call ID (e.g. 42) or by digits of a number (e.g. 555 0199)."
+          />
+        </Alert>
+      )}
+      {query.isError && !nothingToAsk && (
         <Alert
           severity="error"
           action={
             <Button color="inherit" size="small" onClick={() => void query.refetch()}>
-              Try again
+              <FormattedMessage id="error.retry" defaultMessage="Try again" />
             </Button>
           }
         >
-          {page ? 'The list could not be refreshed: ' : 'Calls could not be loaded: '}
-          {describeError(query.error)}
+          {page ? (
+            <FormattedMessage
+              id="list.refreshFailed"
+              defaultMessage="The list could not be refreshed:"
+            />
+          ) : (
+            <FormattedMessage id="list.loadFailed" defaultMessage="Calls could not be loaded:" />
+          )}{' '}
+          <ErrorDescription error={query.error} />
         </Alert>
       )}
       <Paper variant="outlined">
         <TableContainer>
-          <Table size="small" aria-label="Calls" aria-busy={query.isFetching}>
+          <Table size="small" aria-label={title} aria-busy={query.isFetching}>
             <TableHead>
               <TableRow>
-                <TableCell>Call</TableCell>
-                <TableCell>Status</TableCell>
-                <TableCell sx={hideOnXs}>Type</TableCell>
-                <TableCell>End user</TableCell>
-                <TableCell sx={hideOnXs}>Agent</TableCell>
-                <TableCell sx={hideOnXs}>Created</TableCell>
+                <TableCell aria-sort={ariaSort('id')}>
+                  {sortable('id', <FormattedMessage id="list.col.call" defaultMessage="Call" />)}
+                </TableCell>
+                <TableCell>
+                  <FormattedMessage id="list.col.status" defaultMessage="Status" />
+                </TableCell>
+                <TableCell>
+                  <FormattedMessage id="list.col.customer" defaultMessage="Customer" />
+                </TableCell>
+                <TableCell sx={hideOnXs}>
+                  <FormattedMessage id="list.col.agent" defaultMessage="Agent" />
+                </TableCell>
+                <TableCell sx={hideBelowMd}>
+                  <FormattedMessage id="list.col.type" defaultMessage="Type" />
+                </TableCell>
+                <TableCell sx={hideOnXs} aria-sort={ariaSort('created_at')}>
+                  {sortable(
+                    'created_at',
+                    <FormattedMessage id="list.col.created" defaultMessage="Created" />,
+                  )}
+                </TableCell>
+                <TableCell sx={hideBelowMd} aria-sort={ariaSort('updated_at')}>
+                  {sortable(
+                    'updated_at',
+                    <FormattedMessage id="list.col.changed" defaultMessage="Last change" />,
+                  )}
+                </TableCell>
+                <TableCell sx={hideOnXs}>
+                  <FormattedMessage id="list.col.duration" defaultMessage="Duration" />
+                </TableCell>
               </TableRow>
             </TableHead>
             <TableBody>
+              {found && row(found, true)}
               {query.isPending &&
+                !nothingToAsk &&
                 Array.from({ length: 5 }, (_, i) => (
                   <TableRow key={`skeleton-${i}`}>
-                    <TableCell colSpan={6}>
-                      <Skeleton variant="text" aria-hidden />
+                    <TableCell colSpan={columns}>
+                      <Placeholder />
                     </TableCell>
                   </TableRow>
                 ))}
-              {calls.map((call) => (
-                <TableRow
-                  key={call.id}
-                  hover
-                  onClick={(event) => {
-                    // The id cell's link handles its own clicks (and modifier keys).
-                    if ((event.target as HTMLElement).closest('a')) return;
-                    void navigate(`/calls/${call.id}`);
-                  }}
-                  sx={{ cursor: 'pointer' }}
-                >
-                  <TableCell>
-                    <Link href={`/calls/${call.id}`} aria-label={`Open call ${call.id}`}>
-                      {call.id}
-                    </Link>
-                  </TableCell>
-                  <TableCell>
-                    <StatusChip status={call.status} />
-                  </TableCell>
-                  <TableCell sx={hideOnXs}>{callTypeLabel(call.call_type)}</TableCell>
-                  <TableCell sx={{ overflowWrap: 'anywhere' }}>
-                    {call.end_user_number ?? '—'}
-                  </TableCell>
-                  <TableCell sx={{ ...hideOnXs, overflowWrap: 'anywhere' }}>
-                    {call.agent_info?.name ?? call.agent_email ?? '—'}
-                  </TableCell>
-                  <TableCell sx={hideOnXs}>{formatDateTime(call.created_at)}</TableCell>
-                </TableRow>
-              ))}
-              {page && calls.length === 0 && (
+              {calls.map((call) => row(call))}
+              {shown && calls.length === 0 && !found && (
                 <TableRow>
-                  <TableCell colSpan={6}>
+                  <TableCell colSpan={columns}>
                     <Box sx={{ py: 3, textAlign: 'center' }}>
                       <Typography>
-                        {filtered ? 'No calls match these filters.' : 'No calls yet.'}
+                        {filtered ? (
+                          <FormattedMessage
+                            id="list.noMatch"
+                            defaultMessage="No calls match these filters."
+                          />
+                        ) : (
+                          <FormattedMessage id="list.empty" defaultMessage="No calls yet." />
+                        )}
                       </Typography>
                       {filtered ? (
                         <Button
                           onClick={() => {
-                            setNumberText('');
-                            update({ status: '', callType: '', number: '' });
+                            setSearchText('');
+                            update({ status: '', callType: '', q: '', view: 'all' });
                           }}
                         >
-                          Clear filters
+                          <FormattedMessage id="list.clearFilters" defaultMessage="Clear filters" />
                         </Button>
                       ) : (
-                        <Button href="/calls/new">Create a call</Button>
+                        <Button href="/calls/new">
+                          <FormattedMessage id="list.createOne" defaultMessage="Create a call" />
+                        </Button>
                       )}
                     </Box>
                   </TableCell>
@@ -225,24 +452,13 @@ export function CallListPage() {
             </TableBody>
           </Table>
         </TableContainer>
-        <TablePagination
-          component="div"
+        <ListPagination
           count={page?.total ?? 0}
-          page={
-            page && page.total > 0
-              ? Math.min(state.page - 1, Math.max(0, Math.ceil(page.total / state.per) - 1))
-              : 0
-          }
-          rowsPerPage={state.per}
-          rowsPerPageOptions={[...new Set<number>([...PER_PAGE_OPTIONS, state.per])].sort(
-            (a, b) => a - b,
-          )}
-          onPageChange={(_event, next) => update({ page: next + 1 })}
-          onRowsPerPageChange={(event) => update({ per: Number(event.target.value) })}
-          sx={{
-            '& .MuiTablePagination-toolbar': { flexWrap: 'wrap', pl: 1 },
-            '& .MuiTablePagination-spacer': { display: { xs: 'none', sm: 'block' } },
-          }}
+          page={state.page}
+          per={state.per}
+          perOptions={[...new Set<number>([...PER_PAGE_OPTIONS, state.per])].sort((a, b) => a - b)}
+          onPage={(next) => update({ page: next })}
+          onPer={(per) => update({ per })}
         />
       </Paper>
     </Stack>

@@ -1,5 +1,5 @@
 import Chip from '@mui/material/Chip';
-import { statusColor, statusLabel } from './call-labels.ts';
+import { statusColor, useCallWords } from './call-words.ts';
 
 export function StatusChip({
   status,
@@ -8,12 +8,15 @@ export function StatusChip({
   status: string;
   size?: 'small' | 'medium';
 }) {
+  const words = useCallWords();
   return (
     <Chip
-      label={statusLabel(status)}
+      label={words.status(status)}
       color={statusColor(status)}
       size={size}
       data-status={status}
+      // The service's own word, for support and for a status the desk does not know yet.
+      title={status}
     />
   );
 }

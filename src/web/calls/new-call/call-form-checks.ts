@@ -23,7 +23,7 @@ import {
 // before it has checked the request.
 
 export { parsePhone } from '../../../contract/phone.ts';
-export { customerTimeText, phoneCountry } from './customer-time.ts';
+export { customerTime, phoneCountry } from './customer-time.ts';
 
 /** Formats a number as it is typed ("+12051234567" → "+1 205 123 4567"), never dropping what was typed. */
 export function formatPhoneAsTyped(text: string): string {

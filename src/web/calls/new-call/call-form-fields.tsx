@@ -2,6 +2,7 @@ import TextField from '@mui/material/TextField';
 import { useQuery } from '@tanstack/react-query';
 import type { CountryCode } from 'libphonenumber-js/min';
 import { useState } from 'react';
+import { FormattedMessage, useIntl, type IntlShape } from 'react-intl';
 import { useController, useWatch, type Control } from 'react-hook-form';
 import {
   MENU_TYPES_FOR,
@@ -10,17 +11,18 @@ import {
 } from '../../../contract/call-constants.ts';
 import type { DirectoryMenu } from '../../../contract/directory.ts';
 import { languageName } from '../../../contract/languages.ts';
-import { agentTimeZone } from '../../lib/format.ts';
 import {
+  FieldError,
   FormComboField,
   FormSelectField,
   FormTextField,
   type PickerOption,
-} from '../../lib/form-fields.tsx';
+} from '../../desk/form-fields.tsx';
+import { useDeskFormat } from '../../desk/format.ts';
 import { useCallApiClient } from '../../desk/api-client.tsx';
 import { useCurrentAgent } from '../../desk/current-agent.tsx';
 import { directoryQueries } from '../api/directory-queries.ts';
-import { menuStateLabel, menuTypeLabel, recordingPermissionLabel } from '../common/call-labels.ts';
+import { useCallWords, type CallWords } from '../common/call-words.ts';
 import { parseLocalInput, toLocalInput, type CallFormValues } from './call-form-values.ts';
 import { loadCallFormChecks, useCallFormChecks } from './use-call-form-checks.ts';
 
@@ -29,13 +31,18 @@ import { loadCallFormChecks, useCallFormChecks } from './use-call-form-checks.ts
 
 type FieldProps = { control: Control<CallFormValues> };
 
-function regionName(country: CountryCode | undefined): string | undefined {
+function regionName(country: CountryCode | undefined, locale: string): string | undefined {
   if (!country) return undefined;
   try {
-    return new Intl.DisplayNames(undefined, { type: 'region' }).of(country) ?? country;
+    return new Intl.DisplayNames(locale, { type: 'region' }).of(country) ?? country;
   } catch {
     return country;
   }
+}
+
+/** The agent's IANA time zone, e.g. "Europe/Berlin". */
+function agentTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone;
 }
 
 export function AgentEmailField({ control }: FieldProps) {
@@ -60,17 +67,23 @@ function OwnAgentEmail({ control }: FieldProps) {
 
 function AgentPicker({ control }: FieldProps) {
   const client = useCallApiClient();
+  const intl = useIntl();
   const agents = useQuery(directoryQueries.agents(client));
   const options: PickerOption[] = (agents.data ?? []).map((agent) => ({
     value: agent.email,
     label: agent.name ? `${agent.name} (${agent.email})` : agent.email,
     detail: [
-      agent.status === 'available'
-        ? 'Available'
-        : agent.status === 'unavailable'
-          ? 'Unavailable'
-          : agent.status,
-      agent.can_make_calls ? null : 'cannot make calls',
+      intl.formatMessage(
+        {
+          id: 'agent.status',
+          defaultMessage:
+            '{status, select, available {Available} unavailable {Unavailable} other {{status}}}',
+        },
+        { status: agent.status },
+      ),
+      agent.can_make_calls
+        ? null
+        : intl.formatMessage({ id: 'agent.cannotCall', defaultMessage: 'cannot make calls' }),
     ]
       .filter(Boolean)
       .join(' · '),
@@ -79,10 +92,13 @@ function AgentPicker({ control }: FieldProps) {
     <FormComboField
       control={control}
       name="agent_email"
-      label="Agent email"
+      label={intl.formatMessage({ id: 'form.agentEmail', defaultMessage: 'Agent email' })}
       options={options}
       inputMode="email"
-      helperText="The agent who places the call (you by default)"
+      helperText={intl.formatMessage({
+        id: 'form.agentEmail.hint',
+        defaultMessage: 'The agent who places the call (you by default)',
+      })}
     />
   );
 }
@@ -92,15 +108,19 @@ export function EndUserNumberField({ control, required }: FieldProps & { require
   // libphonenumber comes with the form's checks, just after the first paint: until then the
   // hint is the general one and what is typed is formatted once it is there.
   const checks = useCallFormChecks();
+  const intl = useIntl();
   const parsed = checks?.parsePhone(field.value);
-  const region = parsed ? regionName(checks?.phoneCountry(field.value)) : undefined;
+  const region = parsed ? regionName(checks?.phoneCountry(field.value), intl.locale) : undefined;
   const hint = parsed
     ? `${parsed.international}${region ? ` · ${region}` : ''}`
-    : 'With the country code, e.g. +1 205 123 4567';
+    : intl.formatMessage({
+        id: 'form.endUserNumber.hint',
+        defaultMessage: 'With the country code, e.g. +1 205 123 4567',
+      });
   return (
     <TextField
       name={field.name}
-      label="End user number"
+      label={intl.formatMessage({ id: 'form.endUserNumber', defaultMessage: 'End user number' })}
       type="tel"
       value={field.value}
       inputRef={field.ref}
@@ -124,7 +144,7 @@ export function EndUserNumberField({ control, required }: FieldProps & { require
         );
       }}
       error={Boolean(fieldState.error)}
-      helperText={fieldState.error?.message ?? hint}
+      helperText={fieldState.error ? <FieldError message={fieldState.error.message} /> : hint}
       // aria-required, not `required`: MUI's asterisk would become part of the label text.
       slotProps={{
         htmlInput: {
@@ -139,12 +159,16 @@ export function EndUserNumberField({ control, required }: FieldProps & { require
 }
 
 export function TicketIdField({ control }: FieldProps) {
+  const intl = useIntl();
   return (
     <FormTextField
       control={control}
       name="ticket_id"
-      label="Ticket ID"
-      helperText="The CRM ticket; its contact's number is used when it has one"
+      label={intl.formatMessage({ id: 'form.ticketId', defaultMessage: 'Ticket ID' })}
+      helperText={intl.formatMessage({
+        id: 'form.ticketId.hint',
+        defaultMessage: 'The CRM ticket; its contact’s number is used when it has one',
+      })}
       slotProps={{ htmlInput: { autoComplete: 'off', maxLength: 200 } }}
     />
   );
@@ -152,6 +176,8 @@ export function TicketIdField({ control }: FieldProps) {
 
 export function OutboundNumberField({ control }: FieldProps) {
   const client = useCallApiClient();
+  const intl = useIntl();
+  const format = useDeskFormat();
   const settings = useQuery(directoryQueries.settings(client));
   const agents = useQuery(directoryQueries.agents(client));
   const agentEmail = useWatch({ control, name: 'agent_email' });
@@ -160,10 +186,17 @@ export function OutboundNumberField({ control }: FieldProps) {
   const numbers = [...new Set([...assigned, ...(settings.data?.outbound_numbers ?? [])])];
   const options: PickerOption[] = numbers.map((number) => ({
     value: number,
-    label: number,
+    label: format.phone(number),
     detail: [
-      assigned.includes(number) ? 'Assigned to the agent' : null,
-      number === settings.data?.default_outbound_number ? 'Tenant default' : null,
+      assigned.includes(number)
+        ? intl.formatMessage({
+            id: 'form.outbound.assigned',
+            defaultMessage: 'Assigned to the agent',
+          })
+        : null,
+      number === settings.data?.default_outbound_number
+        ? intl.formatMessage({ id: 'form.outbound.default', defaultMessage: 'Tenant default' })
+        : null,
     ]
       .filter(Boolean)
       .join(' · '),
@@ -172,16 +205,21 @@ export function OutboundNumberField({ control }: FieldProps) {
     <FormComboField
       control={control}
       name="outbound_number"
-      label="Outbound number"
+      label={intl.formatMessage({ id: 'form.outboundNumber', defaultMessage: 'Outbound number' })}
       options={options}
       inputMode="tel"
-      helperText="The number the customer sees; leave empty for the agent's or the tenant's default"
+      helperText={intl.formatMessage({
+        id: 'form.outboundNumber.hint',
+        defaultMessage:
+          'The number the customer sees; leave empty for the agent’s or the tenant’s default',
+      })}
     />
   );
 }
 
 export function LanguageField({ control }: FieldProps) {
   const client = useCallApiClient();
+  const intl = useIntl();
   const settings = useQuery(directoryQueries.settings(client));
   const options: PickerOption[] = (settings.data?.languages ?? []).map((code) => ({
     value: code,
@@ -191,9 +229,12 @@ export function LanguageField({ control }: FieldProps) {
     <FormComboField
       control={control}
       name="lang"
-      label="Language"
+      label={intl.formatMessage({ id: 'form.language', defaultMessage: 'Language' })}
       options={options}
-      helperText="ISO 639-1 code; English (en) when empty"
+      helperText={intl.formatMessage({
+        id: 'form.language.hint',
+        defaultMessage: 'The customer’s language, as a two-letter code; English (en) when empty',
+      })}
     />
   );
 }
@@ -211,13 +252,29 @@ function menuTrail(menu: DirectoryMenu, all: DirectoryMenu[]): string {
   return names.join(' › ');
 }
 
-const CLOSED_REASON: Readonly<Record<string, string>> = {
-  after_hours: "After hours: can't accept incoming calls",
-  manual_redirection: "Manual redirection: can't accept calls",
-};
+function closedReason(intl: IntlShape, state: string, words: CallWords): string {
+  if (state === 'after_hours') {
+    return intl.formatMessage({
+      id: 'menu.closed.after_hours',
+      defaultMessage: 'After hours: takes no calls now',
+    });
+  }
+  if (state === 'manual_redirection') {
+    return intl.formatMessage({
+      id: 'menu.closed.manual_redirection',
+      defaultMessage: 'Redirected: takes no calls now',
+    });
+  }
+  return words.menuState(state);
+}
 
 /** Menus of the types this call type accepts; closed ones stay listed, disabled, with why. */
-export function menuOptions(menus: DirectoryMenu[], callType: CallType): PickerOption[] {
+export function menuOptions(
+  menus: DirectoryMenu[],
+  callType: CallType,
+  intl: IntlShape,
+  words: CallWords,
+): PickerOption[] {
   const accepted = MENU_TYPES_FOR[callType as keyof typeof MENU_TYPES_FOR] ?? [];
   return menus
     .filter((menu) => !menu.deleted && accepted.includes(menu.menu_type))
@@ -226,7 +283,7 @@ export function menuOptions(menus: DirectoryMenu[], callType: CallType): PickerO
       return {
         value: String(menu.id),
         label: menuTrail(menu, menus),
-        detail: `${menuTypeLabel(menu.menu_type)} · ${open ? 'Open' : (CLOSED_REASON[menu.state] ?? menuStateLabel(menu.state))}`,
+        detail: `${words.menuType(menu.menu_type)} · ${open ? words.menuState('open') : closedReason(intl, menu.state, words)}`,
         disabled: !open,
       };
     });
@@ -238,44 +295,76 @@ export function MenuField({
   required,
 }: FieldProps & { callType: CallType; required?: boolean }) {
   const client = useCallApiClient();
+  const intl = useIntl();
+  const words = useCallWords();
   const menus = useQuery(directoryQueries.menus(client));
   return (
     <FormSelectField
       control={control}
       name="menu_id"
-      label="Menu"
-      options={menuOptions(menus.data ?? [], callType)}
-      emptyLabel={required ? undefined : 'None (use the parent call’s menu)'}
+      label={intl.formatMessage({ id: 'form.menu', defaultMessage: 'Menu' })}
+      options={menuOptions(menus.data ?? [], callType, intl, words)}
+      emptyLabel={
+        required
+          ? undefined
+          : intl.formatMessage({
+              id: 'form.menu.none',
+              defaultMessage: 'None (use the parent call’s menu)',
+            })
+      }
       helperText={
-        menus.isError ? 'Menus could not be loaded' : menus.isPending ? 'Loading menus…' : undefined
+        menus.isError
+          ? intl.formatMessage({
+              id: 'form.menu.failed',
+              defaultMessage: 'Menus could not be loaded',
+            })
+          : menus.isPending
+            ? intl.formatMessage({ id: 'form.menu.loading', defaultMessage: 'Loading menus…' })
+            : undefined
       }
     />
   );
 }
 
 export function RecordingPermissionField({ control }: FieldProps) {
+  const intl = useIntl();
+  const words = useCallWords();
   return (
     <FormSelectField
       control={control}
       name="recording_permission"
-      label="Recording permission"
-      emptyLabel="Not given"
+      label={intl.formatMessage({
+        id: 'form.recordingPermission',
+        defaultMessage: 'Recording permission',
+      })}
+      emptyLabel={intl.formatMessage({
+        id: 'form.recordingPermission.none',
+        defaultMessage: 'Not given',
+      })}
       options={RECORDING_PERMISSIONS.map((value) => ({
         value,
-        label: recordingPermissionLabel(value),
+        label: words.recordingPermission(value),
       }))}
-      helperText="Applies where the menu asks for permission to record"
+      helperText={intl.formatMessage({
+        id: 'form.recordingPermission.hint',
+        defaultMessage: 'Applies where the menu asks for permission to record',
+      })}
     />
   );
 }
 
 export function ParentCallIdField({ control }: FieldProps) {
+  const intl = useIntl();
   return (
     <FormTextField
       control={control}
       name="call_id"
-      label="Parent call ID"
-      helperText="An earlier call this one follows up; its menu is used when no menu is chosen"
+      label={intl.formatMessage({ id: 'form.parentCallId', defaultMessage: 'Parent call ID' })}
+      helperText={intl.formatMessage({
+        id: 'form.parentCallId.hint',
+        defaultMessage:
+          'An earlier call this one follows up; its menu is used when no menu is chosen',
+      })}
       slotProps={{ htmlInput: { inputMode: 'numeric', autoComplete: 'off', maxLength: 15 } }}
     />
   );
@@ -286,13 +375,14 @@ export function ScheduledAtField({ control }: FieldProps) {
   const number = useWatch({ control, name: 'end_user_number' });
   // The earliest minute that can still be chosen; refreshed when the field is focused.
   const [min, setMin] = useState(() => toLocalInput(new Date(Date.now() + 60_000)));
+  const intl = useIntl();
   const at = parseLocalInput(field.value);
-  const customer = useCallFormChecks()?.customerTimeText(at, number);
+  const customer = useCallFormChecks()?.customerTime(at, number, intl.locale);
   const zone = agentTimeZone();
   return (
     <TextField
       name={field.name}
-      label="Scheduled at"
+      label={intl.formatMessage({ id: 'form.scheduledAt', defaultMessage: 'Scheduled at' })}
       type="datetime-local"
       value={field.value}
       inputRef={field.ref}
@@ -301,10 +391,30 @@ export function ScheduledAtField({ control }: FieldProps) {
       onFocus={() => setMin(toLocalInput(new Date(Date.now() + 60_000)))}
       error={Boolean(fieldState.error)}
       helperText={
-        fieldState.error?.message ?? (
+        fieldState.error ? (
+          <FieldError message={fieldState.error.message} />
+        ) : (
           <>
-            In your time zone ({zone}).
-            {customer ? <> {customer}.</> : null}
+            <FormattedMessage
+              id="form.scheduledAt.zone"
+              defaultMessage="In your time zone ({zone})."
+              values={{ zone }}
+            />
+            {customer ? (
+              <>
+                {' '}
+                <FormattedMessage
+                  id="form.scheduledAt.customer"
+                  defaultMessage="{range, select, yes {For the customer ({where}): between {first} and {last}, depending on the region.} other {For the customer ({where}): {first}.}}"
+                  values={{
+                    range: customer.last ? 'yes' : 'no',
+                    where: customer.where,
+                    first: customer.first,
+                    last: customer.last ?? '',
+                  }}
+                />
+              </>
+            ) : null}
           </>
         )
       }

@@ -8,6 +8,9 @@ import List from '@mui/material/List';
 import ListItem from '@mui/material/ListItem';
 import ListItemButton from '@mui/material/ListItemButton';
 import ListItemText from '@mui/material/ListItemText';
+import { FormattedMessage, useIntl } from 'react-intl';
+import { ApiErrorText } from '../../desk/api-error-text.tsx';
+import { useDeskFormat } from '../../desk/format.ts';
 import type { PendingChoice } from './use-new-call-form.ts';
 
 /**
@@ -30,7 +33,17 @@ export function ChooseNumberDialog({
       ? accepted.outbound_numbers
       : accepted.phone_numbers
     : [];
-  const title = outbound ? 'Choose an outbound number' : "Choose the customer's number";
+  const intl = useIntl();
+  const format = useDeskFormat();
+  const title = outbound
+    ? intl.formatMessage({
+        id: 'choose.outboundTitle',
+        defaultMessage: 'Choose an outbound number',
+      })
+    : intl.formatMessage({
+        id: 'choose.ticketTitle',
+        defaultMessage: 'Choose the customer’s number',
+      });
   return (
     <Dialog
       open={choice !== null}
@@ -42,17 +55,48 @@ export function ChooseNumberDialog({
       <DialogTitle id="choose-number-title">{title}</DialogTitle>
       <DialogContent>
         <DialogContentText>
-          {accepted?.message}
-          {accepted && 'ticket_id' in accepted ? ` (ticket ${accepted.ticket_id})` : ''}
+          {accepted?.message && <ApiErrorText text={accepted.message} />}
+          {accepted && 'ticket_id' in accepted ? (
+            <>
+              {' '}
+              <FormattedMessage
+                id="choose.ticket"
+                defaultMessage="(ticket {ticket})"
+                values={{ ticket: String(accepted.ticket_id) }}
+              />
+            </>
+          ) : null}
         </DialogContentText>
-        <List aria-label={outbound ? 'Outbound numbers' : 'Ticket phone numbers'}>
+        <List
+          aria-label={
+            outbound
+              ? intl.formatMessage({
+                  id: 'choose.outboundList',
+                  defaultMessage: 'Outbound numbers',
+                })
+              : intl.formatMessage({
+                  id: 'choose.ticketList',
+                  defaultMessage: 'Ticket phone numbers',
+                })
+          }
+        >
           {numbers.map((number) => (
             // A list holds list items: the button goes inside one.
             <ListItem key={number} disablePadding>
               <ListItemButton onClick={() => onChoose(number)}>
                 <ListItemText
-                  primary={number}
-                  secondary={outbound ? 'Call from this number' : 'Call this number'}
+                  primary={<span dir="ltr">{format.phone(number)}</span>}
+                  secondary={
+                    outbound
+                      ? intl.formatMessage({
+                          id: 'choose.callFrom',
+                          defaultMessage: 'Call from this number',
+                        })
+                      : intl.formatMessage({
+                          id: 'choose.callThis',
+                          defaultMessage: 'Call this number',
+                        })
+                  }
                 />
               </ListItemButton>
             </ListItem>
@@ -60,7 +104,9 @@ export function ChooseNumberDialog({
         </List>
       </DialogContent>
       <DialogActions>
-        <Button onClick={onClose}>Cancel</Button>
+        <Button onClick={onClose}>
+          <FormattedMessage id="choose.cancel" defaultMessage="Cancel" />
+        </Button>
       </DialogActions>
     </Dialog>
   );

@@ -60,15 +60,19 @@ export function timeZonesForCountry(country: string): string[] {
   return FALLBACK_ZONES[country as CountryCode] ?? [];
 }
 
-function regionName(country: string): string {
+function regionName(country: string, locale: string): string {
   try {
-    return new Intl.DisplayNames(undefined, { type: 'region' }).of(country) ?? country;
+    return new Intl.DisplayNames(locale, { type: 'region' }).of(country) ?? country;
   } catch {
     return country;
   }
 }
 
-function wallClock(date: Date, timeZone: string): { sortKey: string; text: string } | undefined {
+function wallClock(
+  date: Date,
+  timeZone: string,
+  locale: string,
+): { sortKey: string; text: string } | undefined {
   try {
     const sortKey = new Intl.DateTimeFormat('en-CA', {
       timeZone,
@@ -79,7 +83,7 @@ function wallClock(date: Date, timeZone: string): { sortKey: string; text: strin
       minute: '2-digit',
       hourCycle: 'h23',
     }).format(date);
-    const text = new Intl.DateTimeFormat(undefined, {
+    const text = new Intl.DateTimeFormat(locale, {
       timeZone,
       weekday: 'short',
       day: 'numeric',
@@ -94,22 +98,32 @@ function wallClock(date: Date, timeZone: string): { sortKey: string; text: strin
   }
 }
 
-/**
- * "For the customer (South Korea): Tue, 3 Mar, 10:30 PM GMT+9", or a range over the
- * country's time zones; undefined when the number or the time does not tell.
- */
-export function customerTimeText(date: Date | undefined, number: string): string | undefined {
+/** What time it will be for the customer: their country, and a time or a range over its zones. */
+export interface CustomerTime {
+  where: string;
+  first: string;
+  /** Set when the country's zones disagree (US, Canada, Australia...). */
+  last?: string;
+}
+
+/** The customer's wall clock at `date`; undefined when the number or the time does not tell. */
+export function customerTime(
+  date: Date | undefined,
+  number: string,
+  locale: string,
+): CustomerTime | undefined {
   if (!date || Number.isNaN(date.getTime())) return undefined;
   const country = phoneCountry(number);
   if (!country) return undefined;
   const clocks = timeZonesForCountry(country)
-    .map((zone) => wallClock(date, zone))
+    .map((zone) => wallClock(date, zone, locale))
     .filter((c): c is NonNullable<typeof c> => c !== undefined)
     .sort((a, b) => a.sortKey.localeCompare(b.sortKey));
   if (clocks.length === 0) return undefined;
   const first = clocks[0]!;
   const last = clocks[clocks.length - 1]!;
-  const where = regionName(country);
-  if (first.sortKey === last.sortKey) return `For the customer (${where}): ${first.text}`;
-  return `For the customer (${where}): between ${first.text} and ${last.text}, depending on the region`;
+  const where = regionName(country, locale);
+  return first.sortKey === last.sortKey
+    ? { where, first: first.text }
+    : { where, first: first.text, last: last.text };
 }

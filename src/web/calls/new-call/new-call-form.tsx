@@ -5,6 +5,8 @@ import CircularProgress from '@mui/material/CircularProgress';
 import Stack from '@mui/material/Stack';
 import { lazy, memo, Suspense } from 'react';
 import type { Control } from 'react-hook-form';
+import { FormattedMessage, useIntl } from 'react-intl';
+import { ApiErrorText } from '../../desk/api-error-text.tsx';
 import { CALL_TYPE_FOR, type CallFormValues, type NewCallKind } from './call-form-values.ts';
 import {
   AgentEmailField,
@@ -26,22 +28,62 @@ const ChooseNumberDialog = lazy(async () => ({
 
 /** One form per call type, each with the inputs that type takes (CALL-API.md). */
 export function NewCallForm({ kind }: { kind: NewCallKind }) {
-  const { form, submit, busy, choice, choose, dismissChoice, serverError } = useNewCallForm(kind);
+  const {
+    form,
+    submit,
+    busy,
+    choice,
+    choose,
+    dismissChoice,
+    serverError,
+    restoredDraft,
+    discardDraft,
+    keepDraft,
+  } = useNewCallForm(kind);
   const { control } = form;
+  const intl = useIntl();
   return (
     <Box
       component="form"
       noValidate
-      aria-label={`New ${kind} call`}
+      aria-label={intl.formatMessage(
+        {
+          id: 'form.name',
+          defaultMessage:
+            '{kind, select, outbound {New outbound call} inbound {New inbound call} other {New scheduled call}}',
+        },
+        { kind },
+      )}
       aria-busy={busy}
       onSubmit={(event) => {
         void submit(event);
       }}
     >
       <Stack spacing={2} sx={{ maxWidth: 560 }}>
+        {restoredDraft && (
+          <Alert
+            severity="info"
+            role="status"
+            action={
+              <>
+                <Button color="inherit" size="small" onClick={keepDraft}>
+                  <FormattedMessage id="draft.keep" defaultMessage="Keep" />
+                </Button>
+                <Button color="inherit" size="small" onClick={discardDraft}>
+                  <FormattedMessage id="draft.clear" defaultMessage="Clear" />
+                </Button>
+              </>
+            }
+          >
+            <FormattedMessage
+              id="draft.restored"
+              defaultMessage="What you typed in an earlier try is back. Check it, or clear the form."
+            />
+          </Alert>
+        )}
         {serverError && (
           <Alert severity="error" role="alert">
-            {serverError}
+            <ApiErrorText text={serverError} />
           </Alert>
         )}
         <CallFormFields kind={kind} control={control} />
@@ -54,7 +96,7 @@ export function NewCallForm({ kind }: { kind: NewCallKind }) {
               busy ? <CircularProgress size={16} color="inherit" aria-hidden /> : undefined
             }
           >
-            Create call
+            <FormattedMessage id="form.create" defaultMessage="Create call" />
           </Button>
         </Box>
       </Stack>

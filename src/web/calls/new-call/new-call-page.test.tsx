@@ -143,7 +143,7 @@ describe('Outbound', () => {
     await user.click(screen.getByRole('button', { name: 'Create call' }));
     const dialog = await screen.findByRole('dialog', { name: 'Choose an outbound number' });
     expect(within(dialog).getByText('Need to choose an outbound number')).toBeTruthy();
-    await user.click(within(dialog).getByRole('button', { name: /\+1 760-410-8538/ }));
+    await user.click(within(dialog).getByRole('button', { name: /\+1 760 410 8538/ }));
     const id = await createAndExpectDetail(desk);
     expect((await server.client.getCall(id)).outbound_number).toBe('+1 760-410-8538');
   });
@@ -154,8 +154,8 @@ describe('Outbound', () => {
     });
     await screen.findByLabelText('Ticket ID');
     await user.click(screen.getByRole('button', { name: 'Create call' }));
-    const dialog = await screen.findByRole('dialog', { name: "Choose the customer's number" });
-    await user.click(within(dialog).getByRole('button', { name: /\+1 205-555-0199/ }));
+    const dialog = await screen.findByRole('dialog', { name: 'Choose the customer’s number' });
+    await user.click(within(dialog).getByRole('button', { name: /\+1 205 555 0199/ }));
     const id = await createAndExpectDetail(desk);
     const call = await server.client.getCall(id);
     expect(call.out_ticket_id).toBe('80021');
@@ -181,6 +181,27 @@ describe('Outbound', () => {
     await offline.user.click(screen.getByRole('button', { name: 'Create call' }));
     expect((await screen.findByRole('alert')).textContent).toContain('could not be reached');
     expect(number.value).toBe('+1 205 123 4567');
+  });
+
+  it('says when a draft comes back, and Clear starts again from the acting agent', async () => {
+    const first = await renderDesk(server, '/calls/new/outbound', { agent: ADMIN });
+    // A fresh form says nothing.
+    expect(screen.queryByText(/earlier try is back/)).toBeNull();
+    await first.user.type(await screen.findByLabelText('End user number'), '+12051234567');
+    await first.user.type(screen.getByLabelText('Ticket ID'), '71450');
+    first.unmount();
+    const again = await renderDesk(server, '/calls/new/outbound', { agent: ADMIN });
+    expect(screen.getByText(/What you typed in an earlier try is back/)).toBeTruthy();
+    await again.user.click(screen.getByRole('button', { name: 'Clear' }));
+    expect(screen.queryByText(/earlier try is back/)).toBeNull();
+    expect((screen.getByLabelText('End user number') as HTMLInputElement).value).toBe('');
+    expect((screen.getByLabelText('Ticket ID') as HTMLInputElement).value).toBe('');
+    expect((screen.getByLabelText('Agent email') as HTMLInputElement).value).toBe(ADMIN);
+    again.unmount();
+    // Cleared is cleared: the next visit starts fresh, and says nothing.
+    await renderDesk(server, '/calls/new/outbound', { agent: ADMIN });
+    expect(((await screen.findByLabelText('End user number')) as HTMLInputElement).value).toBe('');
+    expect(screen.queryByText(/earlier try is back/)).toBeNull();
   });
 
   it('sends one request however often Create call is pressed', async () => {
@@ -247,7 +268,12 @@ describe('Inbound', () => {
       await waitFor(() => expect(screen.getByText(message)).toBeTruthy());
       const menu = screen.getByRole('combobox', { name: /^Menu/ });
       const described = document.getElementById(menu.getAttribute('aria-describedby') ?? '');
-      expect(described?.textContent).toBe(message);
+      // The agent's words first, the server's exact text on the line under them.
+      expect(described?.textContent?.endsWith(`The server said: ${message}`)).toBe(true);
+      expect(described?.textContent?.startsWith(message)).toBe(false);
+      expect(described?.querySelector('[data-raw-api-text] [lang="en"]')?.textContent).toBe(
+        message,
+      );
     },
   );
 });

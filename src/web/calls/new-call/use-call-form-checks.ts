@@ -1,5 +1,6 @@
 import { useEffect, useSyncExternalStore } from 'react';
 import type { Resolver } from 'react-hook-form';
+import { loadApiErrorWords } from '../../desk/api-error-text.tsx';
 import { afterPaintWhenIdle } from '../../lib/idle.ts';
 import type * as CallFormChecksModule from './call-form-checks.ts';
 import type { CallFormValues, NewCallKind } from './call-form-values.ts';
@@ -16,6 +17,8 @@ let loading: Promise<CallFormChecks> | undefined;
 const listeners = new Set<() => void>();
 
 export function loadCallFormChecks(): Promise<CallFormChecks> {
+  // The checks speak the API's texts: the agent's words for them come along.
+  void loadApiErrorWords().catch(() => {});
   loading ??= import('./call-form-checks.ts').then(
     (module) => {
       checks = module;

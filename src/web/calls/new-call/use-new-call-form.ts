@@ -1,5 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useEffectEvent, useRef, useState, type BaseSyntheticEvent } from 'react';
+import { useIntl, type IntlShape } from 'react-intl';
 import { useForm } from 'react-hook-form';
 import { useNavigate, useSearchParams } from 'react-router';
 import { fieldForApiError } from '../../../contract/api-errors.ts';
@@ -30,15 +31,27 @@ export interface PendingChoice {
   request: CreateCallRequest;
 }
 
-function messageFor(error: unknown): string {
+/**
+ * Why a create failed, as the form keeps it: the API's own text (the form shows it in the
+ * agent's words, with this text under them), or the desk's words where no answer came.
+ */
+function messageFor(error: unknown, intl: IntlShape): string {
   if (isCallApiError(error)) {
     if (error.isNetworkError) {
-      return 'The server could not be reached. What you typed is kept: try again when the connection is back.';
+      return intl.formatMessage({
+        id: 'form.unreachable',
+        defaultMessage:
+          'The server could not be reached. What you typed is kept: try again when the connection is back.',
+      });
     }
-    if (error.status === 429) return `${error.message}. Wait a moment and try again.`;
     return error.message;
   }
-  return error instanceof Error ? error.message : 'The call could not be created.';
+  return error instanceof Error
+    ? error.message
+    : intl.formatMessage({
+        id: 'form.createFailed',
+        defaultMessage: 'The call could not be created.',
+      });
 }
 
 export function useNewCallForm(kind: NewCallKind) {
@@ -49,21 +62,37 @@ export function useNewCallForm(kind: NewCallKind) {
   const events = useDeskEvents();
   const { email: signedIn, mayActForOthers } = useCurrentAgent();
   const [searchParams, setSearchParams] = useSearchParams();
+  const intl = useIntl();
 
-  const [defaultValues] = useState<CallFormValues>(() => {
+  const [start] = useState(() => {
     // A dial from the embedding host is a new call: what an earlier draft held must not mix in.
     const draft = kind === 'outbound' && searchParams.has('dial') ? {} : readDraft(kind);
     const prefill = prefillFromSearch(kind, searchParams);
-    const values = { ...emptyCallFormValues(), ...draft, ...prefill };
     // The agent signed in places the call; only a role that may act for others names another.
-    if (kind === 'outbound') {
-      values.agent_email =
-        signedIn !== '' && !mayActForOthers
-          ? signedIn
-          : (prefill.agent_email ?? draft.agent_email ?? signedIn);
-    }
-    return values;
+    const agentFor = (typed: string | undefined, agent = signedIn) =>
+      agent !== '' && !mayActForOthers ? agent : (typed ?? agent);
+    /** The form as the address and the agent fill it in, with no draft. */
+    const fresh = (agent = signedIn) => {
+      const values = { ...emptyCallFormValues(), ...prefill };
+      if (kind === 'outbound') values.agent_email = agentFor(prefill.agent_email, agent);
+      return values;
+    };
+    const values: CallFormValues = { ...fresh(), ...draft, ...prefill };
+    if (kind === 'outbound')
+      values.agent_email = agentFor(prefill.agent_email ?? draft.agent_email);
+    // What came back from an earlier attempt, beyond what the address or the agent fill in.
+    // (Agent email is the desk's to fill in: the signed-in agent.)
+    const restored = (Object.keys(draft) as Array<keyof CallFormValues>).some(
+      (key) =>
+        key !== 'agent_email' &&
+        draft[key] !== undefined &&
+        draft[key] !== fresh()[key] &&
+        prefill[key] === undefined,
+    );
+    return { values, fresh, restored };
   });
+  const defaultValues = start.values;
+  const [restoredDraft, setRestoredDraft] = useState(start.restored);
   // Checked with the contract's schemas, which load after the form has painted: a submit
   // before then waits for them (busy meanwhile), so nothing unchecked is sent.
   const [resolver] = useState(() => lazyCallFormResolver(kind));
@@ -114,12 +143,17 @@ export function useNewCallForm(kind: NewCallKind) {
       void queryClient.invalidateQueries({ queryKey: callQueries.lists() });
       clearDraft(kind);
       events.emit({ type: 'call.created', call });
-      notify(`Call ${call.id} created`);
+      notify(
+        intl.formatMessage(
+          { id: 'form.created', defaultMessage: 'Call {id} created' },
+          { id: String(call.id) },
+        ),
+      );
       // flushSync: the call page replaces the form in one synchronous render, not in a
       // transition that waits behind the list refetch and the notification.
       await navigate(`/calls/${call.id}`, { flushSync: true });
     } catch (error) {
-      events.emit({ type: 'call.create_failed', message: messageFor(error) });
+      events.emit({ type: 'call.create_failed', message: messageFor(error, intl) });
       if (isCallApiError(error) && error.status === 400) {
         const field = formFieldFor(kind, fieldForApiError(error.message));
         if (field) {
@@ -127,7 +161,7 @@ export function useNewCallForm(kind: NewCallKind) {
           return;
         }
       }
-      form.setError('root.server', { type: 'server', message: messageFor(error) });
+      form.setError('root.server', { type: 'server', message: messageFor(error, intl) });
     } finally {
       inFlight.current = false;
     }
@@ -144,7 +178,13 @@ export function useNewCallForm(kind: NewCallKind) {
         const first = Object.values(errors).find((e) => typeof e?.message === 'string');
         events.emit({
           type: 'call.create_failed',
-          message: String(first?.message ?? 'The form is not complete'),
+          message: String(
+            first?.message ??
+              intl.formatMessage({
+                id: 'form.incomplete',
+                defaultMessage: 'The form is not complete',
+              }),
+          ),
         });
       },
     )(event);
@@ -186,9 +226,19 @@ export function useNewCallForm(kind: NewCallKind) {
   });
   useEffect(() => createAtOnce(), []);
 
+  /** Drops the restored draft: the form starts again from what the address and the agent say. */
+  function discardDraft() {
+    clearDraft(kind);
+    form.reset(start.fresh(signedIn));
+    setRestoredDraft(false);
+  }
+
   return {
     form,
     submit,
+    restoredDraft,
+    discardDraft,
+    keepDraft: () => setRestoredDraft(false),
     busy: form.formState.isSubmitting || mutation.isPending,
     choice,
     choose,
