@@ -205,3 +205,53 @@ test('the host page on a site that is not allowed cannot frame the desk, signed 
   await refused;
   expect(await received(page)).toEqual([]);
 });
+
+test.describe('a create the tenant does not answer in time', () => {
+  test.afterEach(async () => {
+    await tenant.setFaults({ create_delay_ms: 0, create_lost: false });
+  });
+
+  test('placed but answered late: the desk finds the call and goes on to it, once', async ({
+    context,
+  }) => {
+    const page = await signInInTab(context, 'admin@somedomain.com', '/calls/new/outbound');
+    await page.getByRole('textbox', { name: 'End user number' }).fill('+1 859-657-9625');
+    await tenant.setFaults({ create_delay_ms: 4000 });
+    await page.getByRole('button', { name: 'Create call' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: /^Call \d+$/ })).toBeVisible();
+    expect(await tenant.listCalls()).toHaveLength(1);
+  });
+
+  test('lost: the agent is told the call may have been placed, may not retry until checked, then may', async ({
+    context,
+  }) => {
+    const page = await signInInTab(context, 'admin@somedomain.com', '/calls/new/outbound');
+    await page.getByRole('textbox', { name: 'End user number' }).fill('+1 859-657-9625');
+    await tenant.setFaults({ create_delay_ms: 2500, create_lost: true });
+    const create = page.getByRole('button', { name: 'Create call' });
+    await create.click();
+    // In the agent's words, with the server's own text kept for support.
+    const checking = page.getByRole('alert');
+    await expect(checking).toContainText('may have been placed');
+    await expect(create).toBeDisabled();
+    await tenant.setFaults({ create_lost: false });
+    await expect(page.getByRole('alert')).toContainText(
+      'The desk has checked: that call was not placed. You can try again.',
+    );
+    expect(await tenant.listCalls()).toEqual([]);
+    await expect(create).toBeEnabled();
+    await create.click();
+    await expect(page.getByRole('heading', { level: 1, name: /^Call \d+$/ })).toBeVisible();
+    expect(await tenant.listCalls()).toHaveLength(1);
+  });
+});
+
+test('History on the call page says which agent changed a flag', async ({ context }) => {
+  const { id } = await tenant.inboundCall();
+  const page = await signInInTab(context, 'agent@somedomain.com', `/calls/${id}`);
+  await page.getByRole('switch', { name: 'Repeat customer' }).click();
+  await expect(page.getByRole('list', { name: 'Changes by agents' })).toContainText(
+    'Avery Agent marked the customer: Repeat customer',
+  );
+  expect((await tenant.getFlags(id)).repeat_customer).toBe(true);
+});

@@ -103,4 +103,10 @@ export const callQueries = {
       queryKey: [...callQueries.all(), 'flags', id] as const,
       queryFn: ({ signal }) => client.getCustomerFlags(id, signal),
     }),
+  /** Flag changes and cancels made through the desk, by agent (the desk server's audit log). */
+  history: (client: CallApiClient, id: number) =>
+    queryOptions({
+      queryKey: [...callQueries.all(), 'history', id] as const,
+      queryFn: ({ signal }) => client.callHistory(id, signal),
+    }),
 };

@@ -127,6 +127,31 @@ describe('call detail', () => {
     ).toBe(true);
   });
 
+  it('shows in History who changed the flags, from the server’s audit log', async () => {
+    const id = await inboundCall();
+    const { user } = await renderDesk(server, `/calls/${id}`, { agent: 'agent@somedomain.com' });
+    expect(
+      await screen.findByText(
+        'No agent has changed the flags of this call, or cancelled it, from the desk.',
+      ),
+    ).toBeTruthy();
+    await user.click(await screen.findByRole('switch', { name: 'Bad actor' }));
+    const history = await screen.findByRole('list', { name: 'Changes by agents' });
+    await waitFor(() =>
+      expect(history.textContent).toContain('Avery Agent marked the customer: Bad actor'),
+    );
+    await user.click(screen.getByRole('switch', { name: 'Bad actor' }));
+    await waitFor(() =>
+      expect(
+        within(screen.getByRole('list', { name: 'Changes by agents' })).getAllByRole('listitem')
+          .length,
+      ).toBe(2),
+    );
+    expect(screen.getByRole('list', { name: 'Changes by agents' }).textContent).toContain(
+      'Avery Agent took off: Bad actor',
+    );
+  });
+
   it('rolls a flag back, with a message, when the server refuses the change', async () => {
     const id = await inboundCall();
     // Terminal, so the page stops polling and keeps showing the call after it is gone.

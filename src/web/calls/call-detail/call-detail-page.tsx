@@ -18,6 +18,7 @@ import { Section } from '../../lib/section.tsx';
 import { callQueries } from '../api/call-queries.ts';
 import { useCallWords } from '../common/call-words.ts';
 import { CallHeader } from './call-header.tsx';
+import { CallHistory } from './call-history.tsx';
 import { CallFacts, MediaList, ParticipantsList, TransfersList } from './call-sections.tsx';
 import { callState } from './call-state.ts';
 import { CallTimeline } from './call-timeline.tsx';
@@ -212,10 +213,11 @@ function CallDetail({ id }: { id: number }) {
               </Section>
             </Box>
           )}
-          {/*
-            History (issue 9): the flag changes and cancels made by agents, from the desk
-            server's audit log, go in the "history" area here, after media.
-          */}
+          <Box sx={sections('history')}>
+            <Section title={intl.formatMessage({ id: 'history.title', defaultMessage: 'History' })}>
+              <CallHistory callId={call.id} />
+            </Section>
+          </Box>
         </Box>
       )}
     </Stack>

@@ -50,6 +50,9 @@ export function useUpdateCustomerFlags(callId: number) {
         call ? { ...call, verified: flags.verified_customer } : call,
       );
       events.emit({ type: 'customer_flag.changed', id: callId, flags });
+      void queryClient.invalidateQueries({
+        queryKey: callQueries.history(client, callId).queryKey,
+      });
     },
   });
 }

@@ -36,6 +36,7 @@ export function NewCallForm({ kind }: { kind: NewCallKind }) {
     choose,
     dismissChoice,
     serverError,
+    outcome,
     restoredDraft,
     discardDraft,
     keepDraft,
@@ -82,8 +83,24 @@ export function NewCallForm({ kind }: { kind: NewCallKind }) {
           </Alert>
         )}
         {serverError && (
-          <Alert severity="error" role="alert">
+          <Alert
+            severity={outcome?.state === 'checking' ? 'info' : 'error'}
+            role="alert"
+            icon={
+              outcome?.state === 'checking' ? (
+                <CircularProgress size={20} color="inherit" aria-hidden />
+              ) : undefined
+            }
+          >
             <ApiErrorText text={serverError} />
+          </Alert>
+        )}
+        {outcome?.state === 'not_placed' && (
+          <Alert severity="warning" role="alert">
+            <FormattedMessage
+              id="form.notPlaced"
+              defaultMessage="The desk has checked: that call was not placed. You can try again."
+            />
           </Alert>
         )}
         <CallFormFields kind={kind} control={control} />

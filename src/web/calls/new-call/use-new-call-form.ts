@@ -1,10 +1,11 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useEffectEvent, useRef, useState, type BaseSyntheticEvent } from 'react';
 import { useIntl, type IntlShape } from 'react-intl';
 import { useForm } from 'react-hook-form';
 import { useNavigate, useSearchParams } from 'react-router';
 import { fieldForApiError } from '../../../contract/api-errors.ts';
-import type { Accepted } from '../../../contract/calls.ts';
+import type { Accepted, Call } from '../../../contract/calls.ts';
+import type { CreateOutcome } from '../../../contract/desk.ts';
 import type { CreateCallRequest } from '../../../contract/call-requests.ts';
 import { isCallApiError } from '../../lib/api-error.ts';
 import { useCurrentAgent } from '../../desk/current-agent.tsx';
@@ -30,6 +31,16 @@ export interface PendingChoice {
   accepted: Accepted;
   request: CreateCallRequest;
 }
+
+/** A create the tenant did not answer in time: the desk's server looks for the call. */
+function outcomeOf(error: unknown): CreateOutcome | undefined {
+  if (!isCallApiError(error) || (error.status !== 504 && error.status !== 409)) return undefined;
+  const outcome = (error.body as { outcome?: CreateOutcome } | null)?.outcome;
+  return outcome && typeof outcome.id === 'string' ? outcome : undefined;
+}
+
+/** While the desk checks, it asks the server again every second. */
+const OUTCOME_POLL_MS = 1_000;
 
 /**
  * Why a create failed, as the form keeps it: the API's own text (the form shows it in the
@@ -127,33 +138,68 @@ export function useNewCallForm(kind: NewCallKind) {
   });
   const inFlight = useRef(false);
 
+  // A create whose answer never came: nothing more is sent until the server knows whether
+  // the call was placed (then the desk goes on to it) or not (then the agent may try again).
+  const [pending, setPending] = useState<CreateOutcome | null>(null);
+  const checked = useQuery({
+    queryKey: ['create-outcome', pending?.id] as const,
+    queryFn: ({ signal }) => client.createOutcome(pending!.id, signal),
+    enabled: pending !== null,
+    refetchInterval: (query) => (query.state.data?.state === 'checking' ? OUTCOME_POLL_MS : false),
+  });
+  const outcome = pending && checked.data?.id === pending.id ? checked.data : pending;
+  const checking = outcome?.state === 'checking';
+  const placedCallId = outcome?.state === 'placed' ? outcome.call_id : null;
+  const goToPlaced = useEffectEvent(async (id: number) => {
+    try {
+      await created(await queryClient.fetchQuery(callQueries.detail(client, id)));
+    } catch (error) {
+      form.setError('root.server', { type: 'server', message: messageFor(error, intl) });
+    }
+  });
+  useEffect(() => {
+    if (placedCallId !== null) void goToPlaced(placedCallId);
+  }, [placedCallId]);
+
+  async function created(call: Call): Promise<void> {
+    setPending(null);
+    queryClient.setQueryData(callQueries.detail(client, call.id).queryKey, call);
+    void queryClient.invalidateQueries({ queryKey: callQueries.lists() });
+    clearDraft(kind);
+    events.emit({ type: 'call.created', call });
+    notify(
+      intl.formatMessage(
+        { id: 'form.created', defaultMessage: 'Call {id} created' },
+        { id: String(call.id) },
+      ),
+    );
+    // flushSync: the call page replaces the form in one synchronous render, not in a
+    // transition that waits behind the list refetch and the notification.
+    await navigate(`/calls/${call.id}`, { flushSync: true });
+  }
+
   async function send(request: CreateCallRequest): Promise<void> {
-    // One request at a time, whatever clicks, keys or a bridge ask for.
-    if (inFlight.current) return;
+    // One request at a time, whatever clicks, keys or a bridge ask for; none while the
+    // desk checks whether the last one placed a call.
+    if (inFlight.current || checking) return;
     inFlight.current = true;
     form.clearErrors('root');
+    setPending(null);
     try {
       const result = await mutation.mutateAsync(request);
       if (result.status === 202) {
         setChoice({ accepted: result.accepted, request });
         return;
       }
-      const call = result.call;
-      queryClient.setQueryData(callQueries.detail(client, call.id).queryKey, call);
-      void queryClient.invalidateQueries({ queryKey: callQueries.lists() });
-      clearDraft(kind);
-      events.emit({ type: 'call.created', call });
-      notify(
-        intl.formatMessage(
-          { id: 'form.created', defaultMessage: 'Call {id} created' },
-          { id: String(call.id) },
-        ),
-      );
-      // flushSync: the call page replaces the form in one synchronous render, not in a
-      // transition that waits behind the list refetch and the notification.
-      await navigate(`/calls/${call.id}`, { flushSync: true });
+      await created(result.call);
     } catch (error) {
       events.emit({ type: 'call.create_failed', message: messageFor(error, intl) });
+      const unknown = outcomeOf(error);
+      if (unknown) {
+        setPending(unknown);
+        form.setError('root.server', { type: 'server', message: messageFor(error, intl) });
+        return;
+      }
       if (isCallApiError(error) && error.status === 400) {
         const field = formFieldFor(kind, fieldForApiError(error.message));
         if (field) {
@@ -239,10 +285,14 @@ export function useNewCallForm(kind: NewCallKind) {
     restoredDraft,
     discardDraft,
     keepDraft: () => setRestoredDraft(false),
-    busy: form.formState.isSubmitting || mutation.isPending,
+    busy: form.formState.isSubmitting || mutation.isPending || checking,
+    /** What became of a create the tenant did not answer in time, while it matters. */
+    outcome,
     choice,
     choose,
     dismissChoice: () => setChoice(null),
-    serverError: form.formState.errors.root?.server?.message,
+    // Once the desk knows the call was not placed, that (not "it may have been") is what it says.
+    serverError:
+      outcome?.state === 'not_placed' ? undefined : form.formState.errors.root?.server?.message,
   };
 }
