@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { signIn, deskHeaders } from '../src/server/test/sign-in.ts';
 import { openPostgres, type Postgres } from '../src/server/db/postgres.ts';
-import { DESK_POSTGRES_MIGRATIONS } from '../src/server/desk/store/postgres-desk-store.ts';
+import { DESK_POSTGRES_MIGRATIONS } from '../src/server/desk/store/postgres/desk-schema.ts';
 import { startPostgresCluster, type PostgresCluster } from '../src/server/test/postgres-cluster.ts';
 import { startTenantFleet } from '../src/server/test/tenant-pair.ts';
 import { UpstreamBudget } from '../src/server/upstream/budget.ts';

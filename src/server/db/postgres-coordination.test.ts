@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DESK_POSTGRES_MIGRATIONS } from '../desk/store/postgres-desk-store.ts';
+import { DESK_POSTGRES_MIGRATIONS } from '../desk/store/postgres/desk-schema.ts';
 import { testDatabase, type TestDatabase } from '../test/test-database.ts';
 import { LOCK_CLASS, openPostgres, type Postgres } from './postgres.ts';
 import { holdLeadership } from './postgres-leadership.ts';

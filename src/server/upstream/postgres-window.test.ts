@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPostgres, type Postgres } from '../db/postgres.ts';
-import { DESK_POSTGRES_MIGRATIONS } from '../desk/store/postgres-desk-store.ts';
+import { DESK_POSTGRES_MIGRATIONS } from '../desk/store/postgres/desk-schema.ts';
 import { testDatabase, type TestDatabase } from '../test/test-database.ts';
 import { UpstreamBudget, type SharedWindow } from './budget.ts';
 import { postgresWindow } from './postgres-window.ts';

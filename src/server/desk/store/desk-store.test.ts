@@ -12,7 +12,8 @@ import type {
   PendingCreate,
   SessionRecord,
 } from './desk-store.ts';
-import { DESK_POSTGRES_MIGRATIONS, postgresDeskStore } from './postgres-desk-store.ts';
+import { DESK_POSTGRES_MIGRATIONS } from './postgres/desk-schema.ts';
+import { postgresDeskStore } from './postgres-desk-store.ts';
 import { openSqliteDeskStore } from './sqlite-desk-store.ts';
 
 // One suite, two implementations: the SQLite file one server keeps, and the PostgreSQL

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import type { Postgres } from '../../db/postgres.ts';
 import type {
   AuditAction,
@@ -62,9 +61,6 @@ const toAudit = (row: AuditRow): AuditEntry => ({
  * array as a PostgreSQL array literal.
  */
 const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
-
-/** The desk server's PostgreSQL schema: these tables, the shared budget's, the live feed's. */
-export const DESK_POSTGRES_MIGRATIONS = join(import.meta.dirname, 'postgres-migrations');
 
 export function postgresDeskStore(db: Postgres): DeskStore {
   const { pool } = db;
