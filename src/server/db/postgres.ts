@@ -1,5 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import pg from 'pg';
+import { DESK_ERRORS } from '../../contract/desk.ts';
+import { HttpError } from '../http/errors.ts';
 
 // The desk server's state in PostgreSQL (DATABASE_URL), when several servers run behind a
 // load balancer: one pool per server, the schema brought up to date at start-up by whichever
@@ -20,6 +22,45 @@ const types = {
       ? (value: string) => Number(value)
       : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
+
+// What says the database cannot be reached (rather than that a statement was wrong): the
+// sockets' errors, the pool's own, and SQLSTATE classes 08 (connection), 57P0x (shutting
+// down, starting up) and 53300 (no connection slot left).
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'EAI_AGAIN',
+  '53300',
+  '57P01',
+  '57P02',
+  '57P03',
+]);
+const UNREACHABLE_MESSAGES =
+  /Connection terminated|timeout exceeded when trying to connect|connection error|Cannot use a pool after calling end/i;
+
+export function isUnreachable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && (UNREACHABLE_CODES.has(code) || code.startsWith('08'))) {
+    return true;
+  }
+  if (error instanceof AggregateError) return error.errors.some(isUnreachable);
+  return UNREACHABLE_MESSAGES.test(error.message);
+}
+
+/**
+ * The desk's answer while its database is away: 503, to try again shortly (nothing the
+ * client sent was wrong, and nothing was kept).
+ */
+export function unavailable(error: unknown): unknown {
+  return isUnreachable(error)
+    ? new HttpError(503, DESK_ERRORS.stateUnavailable, { 'Retry-After': '5' })
+    : error;
+}
 
 export interface PostgresOptions {
   url: string;

@@ -1,4 +1,4 @@
-import type { Postgres } from '../../db/postgres.ts';
+import { unavailable, type Postgres } from '../../db/postgres.ts';
 import type {
   AuditAction,
   AuditEntry,
@@ -64,8 +64,13 @@ const json = (value: unknown) => (value === undefined ? null : JSON.stringify(va
 
 export function postgresDeskStore(db: Postgres): DeskStore {
   const { pool } = db;
-  const query = async <R extends object>(text: string, values: unknown[] = []) =>
-    (await pool.query<R>(text, values)).rows;
+  const query = async <R extends object>(text: string, values: unknown[] = []) => {
+    try {
+      return (await pool.query<R>(text, values)).rows;
+    } catch (error) {
+      throw unavailable(error);
+    }
+  };
 
   return {
     async createSession(session) {
