@@ -52,6 +52,26 @@ export default tseslint.config(
     },
   },
   {
+    // zod's values come through src/contract/zod.ts, which configures it before any schema
+    // is built (jitless: no eval probe under the CSP). Types may come from zod itself.
+    files: ['src/**/*.{ts,tsx}'],
+    ignores: ['src/contract/zod.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^zod(/.*)?$',
+              message: 'Import z from src/contract/zod.ts: it configures zod first.',
+              allowTypeImports: true,
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['src/web/**/*.{ts,tsx}'],
     plugins: { 'react-hooks': reactHooks, 'import-x': importX },
     settings: { 'import-x/resolver-next': [createNodeResolver()] },

@@ -2,11 +2,11 @@ import { defineConfig, devices } from '@playwright/test';
 import {
   DESK_ORIGIN,
   DESK_PORT,
-  EMBED_ALLOWED_ORIGINS,
   FRONT_CLIENT,
   FRONT_ORIGIN,
   FRONT_PORT,
   HOST_ORIGIN,
+  SESSION_EVENTS,
   TENANT_ORIGIN,
   TENANT_PORT,
 } from './e2e/support/ports.ts';
@@ -30,6 +30,9 @@ export default defineConfig({
   use: {
     ...devices['Desktop Chrome'],
     baseURL: DESK_ORIGIN,
+    // As an agent who asked their system for less motion: the desk's transitions end at
+    // once, so what a test reads (and axe scans) is the settled page, not a frame of a fade.
+    reducedMotion: 'reduce',
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
     actionTimeout: 10_000,
@@ -76,7 +79,8 @@ export default defineConfig({
         // reached from the form); a plain agent places calls only as themself.
         DESK_ACT_FOR_OTHERS_ROLES: 'admin',
         EMULATOR_AUTOPLAY: '0',
-        EMBED_ALLOWED_ORIGINS,
+        // Exactly one allowed host: the CRM host page's.
+        EMBED_ALLOWED_ORIGINS: HOST_ORIGIN,
         LOG_LEVEL: 'warn',
       },
     },
@@ -95,6 +99,10 @@ export default defineConfig({
         RATE_LIMIT_PER_SECOND: '10',
         EMULATOR_AUTOPLAY: '0',
         DEV_IDP_CLIENTS: `${FRONT_CLIENT.id}:${FRONT_CLIENT.secret}:${FRONT_ORIGIN}/desk/auth/callback`,
+        // The platform's session events, pushed to the fronting server's webhook.
+        EMULATOR_SESSION_EVENTS_URL: `${FRONT_ORIGIN}/webhooks/session-events`,
+        EMULATOR_SESSION_EVENTS_USER: SESSION_EVENTS.user,
+        EMULATOR_SESSION_EVENTS_PASSWORD: SESSION_EVENTS.password,
         LOG_LEVEL: 'warn',
       },
     },
@@ -116,7 +124,10 @@ export default defineConfig({
         OIDC_ISSUER: `${TENANT_ORIGIN}/dev-idp`,
         OIDC_CLIENT_ID: FRONT_CLIENT.id,
         OIDC_CLIENT_SECRET: FRONT_CLIENT.secret,
-        EMBED_ALLOWED_ORIGINS,
+        SESSION_EVENTS_USER: SESSION_EVENTS.user,
+        SESSION_EVENTS_PASSWORD: SESSION_EVENTS.password,
+        // Exactly one allowed host: the CRM host page's.
+        EMBED_ALLOWED_ORIGINS: HOST_ORIGIN,
         LOG_LEVEL: 'warn',
       },
     },

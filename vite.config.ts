@@ -2,7 +2,9 @@ import { parse } from '@formatjs/icu-messageformat-parser';
 import formatjs from '@formatjs/unplugin/vite';
 import react from '@vitejs/plugin-react';
 import { readFileSync } from 'node:fs';
+import { constants } from 'node:zlib';
 import { defineConfig, type Plugin } from 'vite';
+import { compression, defineAlgorithm } from 'vite-plugin-compression2';
 
 // The desk is built into dist/web and served by the Fastify server; in development Vite
 // serves it with hot reload and proxies the desk's API path to the server.
@@ -34,7 +36,20 @@ export function compiledCatalogues(): Plugin {
 }
 
 export default defineConfig(({ command }) => ({
-  plugins: [react(), formatjs({ ast: true }), compiledCatalogues()],
+  plugins: [
+    react(),
+    formatjs({ ast: true }),
+    compiledCatalogues(),
+    // Every asset also as .br and .gz, compressed once at build time at the highest levels
+    // (too slow per request): the server sends the one the browser accepts.
+    compression({
+      algorithms: [
+        defineAlgorithm('brotliCompress', { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }),
+        defineAlgorithm('gzip', { level: 9 }),
+      ],
+      logLevel: 'silent',
+    }),
+  ],
   root: '.',
   publicDir: 'public',
   resolve: {

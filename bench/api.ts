@@ -299,10 +299,11 @@ async function main() {
   // --- our server, as its own process
   const dataDir = join(scratch, 'data');
   const port = await freePort();
+  // The server as it ships (npm start runs the same bundle; `npm run bench` builds it).
   const switchboard = start(
     'switchboard',
     process.execPath,
-    ['--import', 'tsx', 'src/server/main.ts'],
+    ['--enable-source-maps', join(root, 'dist', 'server', 'main.js')],
     {
       NODE_ENV: 'production',
       PORT: String(port),

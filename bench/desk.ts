@@ -8,21 +8,38 @@ import { chromium, type Browser, type Page } from '@playwright/test';
 import { signIn } from '../src/server/test/sign-in.ts';
 import { freePort } from '../src/server/test/free-port.ts';
 
-// `npm run bench:desk`: the desk in Chromium, on the production build (run `npx vite build`
-// first) and the real server on a fresh database. Figures, not pass/fail: docs/performance.md
-// ("Desk") says how to read them.
+// `npm run bench:desk`: the desk in Chromium, on the production build (`npm run bench:desk`
+// builds what is stale) served by the built server on a fresh database. Figures, not
+// pass/fail: docs/performance.md ("Desk") says how to read them.
 //
 // Environment: BENCH_DESK_LOADS (fresh page loads for first load / interactive form, default
 // 20), BENCH_DESK_CREATES (Create call runs, default 50), BENCH_DESK_SEED (calls seeded for
-// the list, default 10000), BENCH_DESK_LIST_LOADS (list loads and pagings, default 10).
+// the list, default 10000), BENCH_DESK_LIST_LOADS (list loads and pagings, default 10),
+// BENCH_DESK_REMOTE_LOADS (first loads on the throttled link, per page and encoding,
+// default 5).
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(root, 'dist', 'web');
+const serverEntry = join(root, 'dist', 'server', 'main.js');
 const env = process.env;
 const LOADS = Number(env.BENCH_DESK_LOADS ?? 20);
 const CREATES = Number(env.BENCH_DESK_CREATES ?? 50);
 const SEED = Number(env.BENCH_DESK_SEED ?? 10_000);
 const LIST_LOADS = Number(env.BENCH_DESK_LIST_LOADS ?? 10);
+const REMOTE_LOADS = Number(env.BENCH_DESK_REMOTE_LOADS ?? 5);
+/**
+ * An agent on a remote site: 10 Mbit/s each way, 40 ms round trip, a CPU four times slower
+ * than this one (Chrome DevTools' throttling, through CDP).
+ */
+const REMOTE = {
+  network: {
+    offline: false,
+    latency: 40,
+    downloadThroughput: (10 * 1_000_000) / 8,
+    uploadThroughput: (10 * 1_000_000) / 8,
+  },
+  cpuSlowdown: 4,
+};
 const AUTH = `Basic ${Buffer.from('somedomain:local-dev-token').toString('base64')}`;
 const AGENT = 'admin@somedomain.com';
 const END_USER = '+1 859-657-9625';
@@ -61,7 +78,8 @@ function stats(values: number[]): Stats {
 async function startServer(): Promise<{ origin: string; child: ChildProcess; dataDir: string }> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-bench-desk-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+  // The server as it ships (npm start runs the same bundle).
+  const child = spawn(process.execPath, ['--enable-source-maps', serverEntry], {
     cwd: root,
     env: {
       ...env,
@@ -178,6 +196,60 @@ async function scriptsBefore(page: Page, until: number): Promise<string[]> {
   return [...new Set(files)].sort();
 }
 
+interface Wire {
+  /** Bytes the page received over the network (headers and compressed bodies), by kind. */
+  js: number;
+  css: number;
+  html: number;
+  other: number;
+  total: number;
+  /** The same bodies as the page used them (after decompression). */
+  decoded: number;
+  /** Content-Encoding of the JS responses (br, gzip, none), by count. */
+  encodings: Record<string, number>;
+}
+
+/** Content-Encoding of every response the page got, by URL (from the DevTools protocol). */
+type Encodings = Map<string, string>;
+
+/** What the page had received over the network by `until` (ms from navigation start). */
+async function onTheWire(page: Page, until: number, encodings: Encodings): Promise<Wire> {
+  const entries = await page.evaluate(() =>
+    [
+      ...performance.getEntriesByType('navigation'),
+      ...performance.getEntriesByType('resource'),
+    ].map((e) => {
+      const r = e as PerformanceResourceTiming;
+      return {
+        name: r.name,
+        responseEnd: r.responseEnd,
+        transferSize: r.transferSize,
+        decodedBodySize: r.decodedBodySize,
+      };
+    }),
+  );
+  const wire: Wire = { js: 0, css: 0, html: 0, other: 0, total: 0, decoded: 0, encodings: {} };
+  for (const e of entries) {
+    if (e.responseEnd > until) continue;
+    const path = new URL(e.name).pathname;
+    const kind = path.endsWith('.js')
+      ? 'js'
+      : path.endsWith('.css')
+        ? 'css'
+        : path.startsWith('/assets/') || path.startsWith('/desk/api') || path.includes('.')
+          ? 'other'
+          : 'html';
+    wire[kind] += e.transferSize;
+    wire.total += e.transferSize;
+    wire.decoded += e.decodedBodySize;
+    if (kind === 'js') {
+      const encoding = encodings.get(e.name) || 'none';
+      wire.encodings[encoding] = (wire.encodings[encoding] ?? 0) + 1;
+    }
+  }
+  return wire;
+}
+
 interface Weight {
   files: { path: string; raw: number; gzip: number }[];
   js: { raw: number; gzip: number };
@@ -199,7 +271,18 @@ function weigh(paths: string[]): Weight {
 /** The desk's session cookie of the agent the bench acts as (signed in once, over HTTP). */
 let sessionSecret: string | undefined;
 
-async function freshPage(browser: Browser, origin: string): Promise<Page> {
+interface PageOptions {
+  /** Throttle the page as on a remote site's link and machine (REMOTE). */
+  remote?: boolean;
+  /** Ask for no compression (Accept-Encoding: identity), as the desk was served before. */
+  identity?: boolean;
+}
+
+async function freshPage(
+  browser: Browser,
+  origin: string,
+  { remote = false, identity = false }: PageOptions = {},
+): Promise<{ page: Page; encodings: Encodings }> {
   const context = await browser.newContext({
     baseURL: origin,
     viewport: { width: 1280, height: 900 },
@@ -221,7 +304,24 @@ async function freshPage(browser: Browser, origin: string): Promise<Page> {
   // or the functions passed to addInitScript / evaluate throw there.
   await context.addInitScript({ content: 'globalThis.__name = (f) => f;' });
   await context.addInitScript(installProbes);
-  return context.newPage();
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  const encodings: Encodings = new Map();
+  cdp.on('Network.responseReceived', ({ response }) => {
+    const headers = Object.fromEntries(
+      Object.entries(response.headers).map(([k, v]) => [k.toLowerCase(), String(v)]),
+    );
+    encodings.set(response.url, headers['content-encoding'] ?? '');
+  });
+  await cdp.send('Network.enable');
+  if (identity) {
+    await cdp.send('Network.setExtraHTTPHeaders', { headers: { 'Accept-Encoding': 'identity' } });
+  }
+  if (remote) {
+    await cdp.send('Network.emulateNetworkConditions', REMOTE.network);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: REMOTE.cpuSlowdown });
+  }
+  return { page, encodings };
 }
 
 // --- the measurements ---------------------------------------------------------------------
@@ -229,9 +329,10 @@ async function freshPage(browser: Browser, origin: string): Promise<Page> {
 async function firstLoad(browser: Browser, origin: string) {
   const formTimes: number[] = [];
   let formWeight: Weight | undefined;
+  let formWire: Wire | undefined;
   for (let i = 0; i < LOADS; i++) {
     // A new context each time: an empty HTTP cache, as a first visit.
-    const page = await freshPage(browser, origin);
+    const { page, encodings } = await freshPage(browser, origin);
     await page.goto('/calls/new/outbound');
     await page.waitForFunction(
       () => (window as unknown as { __bench: { form?: number } }).__bench.form,
@@ -248,11 +349,48 @@ async function firstLoad(browser: Browser, origin: string) {
         throw new Error('the End user number input did not take input');
       }
       formWeight = weigh(await scriptsBefore(page, form));
+      formWire = await onTheWire(page, form, encodings);
     }
     formTimes.push(form);
     await page.context().close();
   }
-  return { formTimes, formWeight: formWeight! };
+  return { formTimes, formWeight: formWeight!, formWire: formWire! };
+}
+
+/**
+ * First loads as an agent on a remote site has them (REMOTE): the new-call form until it
+ * accepts input, and the call list until its first rows, each with the assets compressed
+ * (what the server sends) and, for comparison, uncompressed (Accept-Encoding: identity).
+ */
+async function remoteLoads(browser: Browser, origin: string) {
+  const result: Record<string, { ms: Stats; wire: Wire }> = {};
+  for (const [name, path, mark] of [
+    ['newCallForm', '/calls/new/outbound', 'form'],
+    ['callList', '/calls', 'rows'],
+  ] as const) {
+    for (const identity of [false, true]) {
+      const times: number[] = [];
+      let wire: Wire | undefined;
+      for (let i = 0; i < REMOTE_LOADS; i++) {
+        const { page, encodings } = await freshPage(browser, origin, { remote: true, identity });
+        await page.goto(path, { timeout: 60_000 });
+        await page.waitForFunction(
+          (m) => (window as unknown as { __bench: Record<string, number> }).__bench[m],
+          mark,
+          { timeout: 60_000 },
+        );
+        const at = await page.evaluate(
+          (m) => (window as unknown as { __bench: Record<string, number> }).__bench[m]!,
+          mark,
+        );
+        times.push(at);
+        wire ??= await onTheWire(page, at, encodings);
+        await page.context().close();
+      }
+      result[`${name}${identity ? 'Uncompressed' : ''}`] = { ms: stats(times), wire: wire! };
+    }
+  }
+  return result;
 }
 
 async function createCalls(browser: Browser, origin: string) {
@@ -260,7 +398,7 @@ async function createCalls(browser: Browser, origin: string) {
   const toFrame: number[] = [];
   const toResponse: number[] = [];
   let detailFetchedAhead = 0;
-  const page = await freshPage(browser, origin);
+  const { page } = await freshPage(browser, origin);
   const url = `/calls/new/outbound?${new URLSearchParams({ agent_email: AGENT, end_user_number: END_USER })}`;
   for (let i = 0; i < CREATES; i++) {
     // The agent stays free for the next call: finish the one before (not timed).
@@ -331,8 +469,9 @@ async function callList(browser: Browser, origin: string) {
   const firstRows: number[] = [];
   const nextPage: number[] = [];
   let weight: Weight | undefined;
+  let wire: Wire | undefined;
   for (let i = 0; i < LIST_LOADS; i++) {
-    const page = await freshPage(browser, origin);
+    const { page, encodings } = await freshPage(browser, origin);
     await page.goto('/calls');
     await page.waitForFunction(
       () => (window as unknown as { __bench: { rows?: number } }).__bench.rows,
@@ -341,7 +480,10 @@ async function callList(browser: Browser, origin: string) {
       () => (window as unknown as { __bench: { rows: number } }).__bench.rows,
     );
     firstRows.push(rows);
-    if (i === 0) weight = weigh(await scriptsBefore(page, rows));
+    if (i === 0) {
+      weight = weigh(await scriptsBefore(page, rows));
+      wire = await onTheWire(page, rows, encodings);
+    }
     const next = page.getByRole('button', { name: 'Go to next page' });
     await next.waitFor();
     const ms = await page.evaluate(
@@ -372,14 +514,14 @@ async function callList(browser: Browser, origin: string) {
     nextPage.push(ms);
     await page.context().close();
   }
-  return { firstRows, nextPage, weight: weight! };
+  return { firstRows, nextPage, weight: weight!, wire: wire! };
 }
 
 // --- main ---------------------------------------------------------------------------------
 
 async function main() {
-  if (!existsSync(join(dist, 'index.html'))) {
-    throw new Error('dist/web is missing: run `npx vite build` first');
+  if (!existsSync(join(dist, 'index.html')) || !existsSync(serverEntry)) {
+    throw new Error('dist/ is missing: run `npm run build` first');
   }
   const { origin, child, dataDir } = await startServer();
   let browser: Browser | undefined;
@@ -412,6 +554,10 @@ async function main() {
     log(`  seeded in ${(seedMs / 1000).toFixed(1)} s (${listed.length ? 'listed' : 'EMPTY'})`);
     log(`call list: ${LIST_LOADS} loads and pagings`);
     const list = await callList(browser, origin);
+    log(
+      `remote first loads (10 Mbit/s, 40 ms RTT, CPU ÷4): ${REMOTE_LOADS} per page, compressed and not`,
+    );
+    const remote = await remoteLoads(browser, origin);
 
     const kb = (n: number) => Math.round(n / 102.4) / 10;
     const results = {
@@ -427,6 +573,8 @@ async function main() {
         newCallForm: load.formWeight,
         callList: list.weight,
       },
+      onTheWire: { newCallForm: load.formWire, callList: list.wire },
+      remote: { conditions: REMOTE, ...remote },
       interactiveFormMs: stats(load.formTimes),
       createToDetailMs: {
         dom: stats(create.toDom),
@@ -454,6 +602,26 @@ async function main() {
         `${kb(list.weight.js.gzip)} KB (${kb(list.weight.js.raw)} KB raw, ${list.weight.files.length} files)`,
       ],
       ['First-load CSS, /calls (gzip)', `${kb(list.weight.css.gzip)} KB`],
+      ...(
+        [
+          ['/calls/new/outbound', load.formWire],
+          ['/calls', list.wire],
+        ] as const
+      ).map(([path, wire]): [string, string] => [
+        `On the wire until ready, ${path}`,
+        `${kb(wire.total)} KB (JS ${kb(wire.js)} KB as ${Object.entries(wire.encodings)
+          .map(([e, n]) => `${n}× ${e}`)
+          .join(', ')}; ${kb(wire.decoded)} KB decoded)`,
+      ]),
+      ...(
+        [
+          ['/calls/new/outbound', 'newCallForm'],
+          ['/calls', 'callList'],
+        ] as const
+      ).map(([path, key]): [string, string] => [
+        `On the wire until ready, ${path}, uncompressed`,
+        `${kb(remote[`${key}Uncompressed`]!.wire.total)} KB`,
+      ]),
     ];
     const timed: [string, Stats][] = [
       ['Interactive new-call form (ms from navigation)', results.interactiveFormMs],
@@ -462,6 +630,10 @@ async function main() {
       ['  of which: click → POST /calls answered (ms)', results.createToDetailMs.postAnswered],
       [`Call list, ${SEED} calls: first rows (ms from navigation)`, results.callList.firstRowsMs],
       [`Call list, ${SEED} calls: next page → rows (ms)`, results.callList.nextPageMs],
+      ['Remote: interactive new-call form (ms)', remote.newCallForm!.ms],
+      ['Remote: interactive new-call form, uncompressed (ms)', remote.newCallFormUncompressed!.ms],
+      [`Remote: call list, ${SEED} calls: first rows (ms)`, remote.callList!.ms],
+      [`Remote: call list, first rows, uncompressed (ms)`, remote.callListUncompressed!.ms],
     ];
     const width = 62;
     console.log(`\n${'Measure'.padEnd(width)} Figure`);

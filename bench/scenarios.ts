@@ -5,7 +5,7 @@
 
 export const API = '/apps/api/v1';
 
-export const BENCH_CREDENTIALS = { subdomain: 'somedomain', token: 'local-dev-token' };
+const BENCH_CREDENTIALS = { subdomain: 'somedomain', token: 'local-dev-token' };
 export const BENCH_AUTH = `Basic ${Buffer.from(
   `${BENCH_CREDENTIALS.subdomain}:${BENCH_CREDENTIALS.token}`,
 ).toString('base64')}`;
@@ -58,7 +58,7 @@ function maybe<T extends object>(random: Random, p: number, value: T): T | Recor
   return random() < p ? value : {};
 }
 
-export function inboundBody(random: Random): Record<string, unknown> {
+function inboundBody(random: Random): Record<string, unknown> {
   return {
     call_type: pick(random, ['Voice Inbound (API)', 'IncomingCall']),
     menu_id: pick(random, [7, 9, 10, '9', '10']),
@@ -76,7 +76,7 @@ export function inboundBody(random: Random): Record<string, unknown> {
   };
 }
 
-export function outboundBody(random: Random): Record<string, unknown> {
+function outboundBody(random: Random): Record<string, unknown> {
   const byTicket = random() < 0.2;
   return {
     call_type: pick(random, ['Voice Outbound (API)', 'OutboundCall']),
@@ -90,7 +90,7 @@ export function outboundBody(random: Random): Record<string, unknown> {
   };
 }
 
-export function scheduledBody(random: Random, nowMs = Date.now()): Record<string, unknown> {
+function scheduledBody(random: Random, nowMs = Date.now()): Record<string, unknown> {
   // From one hour to thirty days ahead, so that none comes due during a run.
   const at = new Date(nowMs + 3_600_000 + Math.floor(random() * 30 * 86_400_000));
   return {

@@ -7,7 +7,25 @@ import { type Emulator, expect, test } from './support/fixtures.ts';
 // (axe goes into the frame): no serious or critical violation anywhere. Dialogs the agent
 // meets on the way are scanned open.
 
+/**
+ * Waits until nothing on the page or in its frames is still moving: a scan mid-fade reads
+ * colours that are neither the start nor the end (axe once read #e8d6d6 on #c84545 in a
+ * dialog fading in). Endless animations (a spinner) do not count: they never settle.
+ */
+async function settled(page: Page) {
+  for (const frame of page.frames()) {
+    await frame.waitForFunction(() =>
+      document
+        .getAnimations()
+        .every(
+          (a) => a.playState !== 'running' || a.effect?.getComputedTiming().iterations === Infinity,
+        ),
+    );
+  }
+}
+
 async function expectAccessible(page: Page, what: string) {
+  await settled(page);
   const results = await new AxeBuilder({ page }).analyze();
   const serious = results.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
@@ -142,6 +160,54 @@ test('the dialogs: choose a number (202), cancel a scheduled call', async ({ pag
   await page.getByRole('button', { name: 'Cancel scheduled call' }).click();
   await expect(page.getByRole('dialog', { name: `Cancel call ${call.id}?` })).toBeVisible();
   await expectAccessible(page, 'the cancel dialog');
+});
+
+test.describe('motion', () => {
+  // Open the cancel dialog and read how long its fade and its focused button's colour
+  // change take, as the browser computes them.
+  async function dialogMotion(page: Page, emulator: Emulator) {
+    const call = await emulator.createCall({
+      call_type: 'Voice Scheduled (API)',
+      menu_id: 9,
+      end_user_number: '+1 205 123 4567',
+      scheduled_at: new Date(Date.now() + 86_400_000).toISOString(),
+    });
+    await page.goto(`/calls/${call.id}`);
+    await page.getByRole('button', { name: 'Cancel scheduled call' }).click();
+    const dialog = page.getByRole('dialog', { name: `Cancel call ${call.id}?` });
+    await expect(dialog).toBeVisible();
+    const durations = (locator: Locator) =>
+      locator.evaluate((element) => {
+        const durations: string[] = [];
+        for (let node: Element | null = element; node; node = node.parentElement) {
+          durations.push(getComputedStyle(node).transitionDuration);
+        }
+        return durations.flatMap((d) => d.split(', ')).filter((d) => d !== '0s');
+      });
+    return {
+      fade: await durations(dialog),
+      button: await durations(dialog.getByRole('button').first()),
+    };
+  }
+
+  test('with reduced motion the desk has no transition: dialogs appear settled', async ({
+    page,
+    emulator,
+  }) => {
+    expect(await dialogMotion(page, emulator)).toEqual({ fade: [], button: [] });
+  });
+
+  test.describe('without', () => {
+    test.use({ reducedMotion: 'no-preference' });
+    test('the dialog fades in and its buttons change colour smoothly', async ({
+      page,
+      emulator,
+    }) => {
+      const motion = await dialogMotion(page, emulator);
+      expect(motion.fade.length).toBeGreaterThan(0);
+      expect(motion.button.length).toBeGreaterThan(0);
+    });
+  });
 });
 
 test('a form with errors under its fields', async ({ page }) => {

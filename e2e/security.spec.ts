@@ -257,3 +257,62 @@ test('framed by the CRM, the desk posts only to the CRM, by its exact origin', a
   // them, stay in the frame), and its BroadcastChannel cannot leave the desk's origin.
   expect(toHost.filter((p) => p.transfer)).toEqual([]);
 });
+
+/** Every CSP violation the page and its frames report, kept in the page as they happen. */
+async function recordViolations(page: Page): Promise<() => Promise<string[]>> {
+  await page.addInitScript(() => {
+    const seen: string[] = [];
+    (window as unknown as { __violations: string[] }).__violations = seen;
+    document.addEventListener('securitypolicyviolation', (e) =>
+      seen.push(`${e.effectiveDirective} ${e.blockedURI} at ${e.sourceFile}:${e.lineNumber}`),
+    );
+  });
+  const refused: string[] = [];
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) refused.push(message.text());
+  });
+  return async () => {
+    const reported = await Promise.all(
+      page
+        .frames()
+        .map((f) =>
+          f.evaluate(() => (window as unknown as { __violations?: string[] }).__violations ?? []),
+        ),
+    );
+    return [...reported.flat(), ...refused];
+  };
+}
+
+test('no page reports a CSP violation: zod does not probe for eval, Swagger UI fits its policy', async ({
+  page,
+  emulator,
+}) => {
+  const violations = await recordViolations(page);
+  const { id } = await emulator.inboundCall();
+
+  await page.goto('/calls/new/outbound');
+  await page.getByRole('combobox', { name: 'Agent email', exact: true }).fill('nobody');
+  await page.getByRole('button', { name: 'Create call' }).click();
+  // The form's checks ran (zod parsed the form), and their message is shown.
+  await expect(page.getByRole('combobox', { name: 'Agent email', exact: true })).toHaveAttribute(
+    'aria-invalid',
+    'true',
+  );
+  await page.goto('/calls');
+  await expect(page.getByRole('link', { name: `Open call ${id}` })).toBeVisible();
+  await page.goto(`/calls/${id}`);
+  await expect(page.getByRole('heading', { level: 1, name: `Call ${id}` })).toBeVisible();
+  await page.goto(hostUrl(`/calls/${id}`));
+  await waitForMessage(page, 'ready');
+  await expect(
+    page.frameLocator('#switchboard').getByRole('heading', { level: 1, name: `Call ${id}` }),
+  ).toBeVisible();
+  expect(await violations()).toEqual([]);
+
+  await page.goto('/docs');
+  const operation = page.getByRole('button', { name: /^POST \/apps\/api\/v1\/calls Create/ });
+  await expect(operation).toBeVisible();
+  await operation.click();
+  await expect(page.getByRole('button', { name: 'Try it out' }).first()).toBeVisible();
+  expect(await violations()).toEqual([]);
+});

@@ -122,9 +122,9 @@ test('inside a CRM frame on another site: sign-in in a popup, the session handed
   await desk.getByRole('button', { name: 'Sign in' }).click();
   const popup = await popupOpened;
   await chooseAccount(popup, 'agent@somedomain.com');
-  await popup.waitForEvent('close');
-
+  // What the agent sees: the frame signed in, and the popup gone by itself.
   await expect(desk.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  await expect.poll(() => popup.isClosed()).toBe(true);
   const started = await waitForMessage(page, 'session.started');
   expect(started.payload).toEqual({
     agent_email: 'agent@somedomain.com',

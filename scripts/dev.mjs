@@ -6,7 +6,7 @@ const port = process.env.PORT ?? '8080';
 const children = [
   spawn(process.execPath, ['--import', 'tsx', '--watch', 'src/server/main.ts'], {
     stdio: 'inherit',
-    env: { ...process.env, PORT: port },
+    env: { NODE_ENV: 'development', ...process.env, PORT: port },
   }),
   spawn(process.execPath, ['node_modules/vite/bin/vite.js'], {
     stdio: 'inherit',

@@ -15,7 +15,7 @@ import { DESK_ORIGIN, HOST_ORIGIN } from './ports.ts';
 
 const AUTH = `Basic ${Buffer.from('somedomain:local-dev-token').toString('base64')}`;
 
-export interface CallSummary {
+interface CallSummary {
   id: number;
   status: string;
   call_type: string;

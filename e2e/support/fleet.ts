@@ -21,7 +21,7 @@ import {
 // or send everything to one for a while.
 
 export type DeskName = 'a' | 'b';
-export const DESK_NAMES: readonly DeskName[] = ['a', 'b'];
+const DESK_NAMES: readonly DeskName[] = ['a', 'b'];
 
 interface Running {
   child: ChildProcess;

@@ -12,9 +12,6 @@ export const DESK_ORIGIN = `http://127.0.0.1:${DESK_PORT}`;
 export const HOST_ORIGIN = `http://localhost:${HOST_PORT}`;
 export const REFUSED_HOST_ORIGIN = `http://localhost:${REFUSED_HOST_PORT}`;
 
-/** Exactly one allowed host: the list the desk's server starts with. */
-export const EMBED_ALLOWED_ORIGINS = HOST_ORIGIN;
-
 /**
  * Tenant mode, as an integrator runs it: an emulator as "the tenant" (with its development
  * identity provider) and a second server fronting it, signing agents in through the first.
@@ -52,3 +49,16 @@ export const MULTI_TENANT_ORIGIN = `http://127.0.0.1:${MULTI_PORTS.tenant}`;
 export const MULTI_CLIENT = { id: 'e2e-multi', secret: 'e2e-multi-secret' };
 /** The maintenance database of the suite's PostgreSQL (trust auth on loopback). */
 export const POSTGRES_ADMIN_URL = `postgres://switchboard@127.0.0.1:${MULTI_PORTS.postgres}/postgres`;
+
+/** The Basic credentials of the tenant's session events at the fronting server's webhook. */
+export const SESSION_EVENTS = { user: 'e2e-platform', password: 'e2e-session-events-secret' };
+
+/**
+ * Servers the live feed's tests start and stop themselves (a restart, a network cut): the
+ * desk behind the cut, the cut itself, and a desk to restart.
+ */
+export const LIVE_PORTS = {
+  restart: Number(process.env.E2E_LIVE_RESTART_PORT ?? 4191),
+  cut: Number(process.env.E2E_LIVE_CUT_PORT ?? 4192),
+  behindCut: Number(process.env.E2E_LIVE_BEHIND_CUT_PORT ?? 4193),
+};

@@ -92,10 +92,18 @@ export const API_ERRORS = fixed({
   unauthorized: { message: 'Unauthorized', field: null },
   malformedJson: { message: 'Malformed JSON body', field: null },
   bodyNotObject: { message: 'Request body must be a JSON object', field: null },
+  bodyNotUtf8: { message: 'Request body is not valid UTF-8', field: null },
+  bodyNotWellFormed: { message: 'Request body is not well formed', field: null },
   bodyTooLarge: { message: 'Request body is too large', field: null },
   unsupportedMediaType: { message: 'Content-Type must be application/json', field: null },
   tooManyRequests: { message: 'Too many requests', field: null },
+  tooManyFailedLogins: { message: 'Too many failed logins: try again later', field: null },
   internal: { message: 'Internal server error', field: null },
+  storageFull: { message: 'Storage is full: the change was not saved', field: null },
+  storageUnavailable: {
+    message: 'Storage is not available: the change was not saved',
+    field: null,
+  },
   onlyScheduledCanBeCancelled: { message: 'Only scheduled calls can be cancelled', field: null },
   callIdsRequired: { message: 'call_ids is required', field: null },
   callIdsNotWellFormed: { message: 'call_ids is not well formed', field: null },
@@ -129,6 +137,20 @@ const byMessage = new Map<string, ErrorField>(
   Object.values(API_ERRORS).map((e) => [e.message, e.field]),
 );
 
+/** The request fields, for texts that name one ("end_user_number is not well formed"). */
+const REQUEST_FIELDS: ReadonlySet<string> = new Set<Exclude<ErrorField, null>>([
+  'call_type',
+  'agent_email',
+  'ticket_id',
+  'end_user_number',
+  'outbound_number',
+  'lang',
+  'menu_id',
+  'call_id',
+  'recording_permission',
+  'scheduled_at',
+]);
+
 /**
  * The request field a server error message belongs to, or null when it is about the
  * request as a whole (the desk shows those above the form). Unknown texts belong to none.
@@ -137,5 +159,7 @@ export function fieldForApiError(message: string): ErrorField {
   const known = byMessage.get(message);
   if (known !== undefined) return known;
   for (const { pattern, field } of templated) if (pattern.test(message)) return field;
+  const named = /^([a-z_]+) is not well[ -]formed$/.exec(message)?.[1];
+  if (named && REQUEST_FIELDS.has(named)) return named as ErrorField;
   return null;
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from './zod.ts';
 import { API_ERRORS } from './api-errors.ts';
 import { MAX_PER_PAGE, RECORDING_PERMISSIONS, parseIsoDateTime } from './calls.ts';
 import { isWellFormedPhone } from './phone.ts';
@@ -24,14 +24,7 @@ export const TicketIdFieldSchema = z
   .union([z.string().trim().min(1).max(200), z.int()])
   .transform((v) => String(v).trim());
 
-export const PhoneFieldSchema = z.string().max(40).refine(isWellFormedPhone);
-
-export const LangFieldSchema = z.string().max(20);
-
-export const IsoDateTimeFieldSchema = z
-  .string()
-  .refine((v) => parseIsoDateTime(v) !== undefined)
-  .transform((v) => parseIsoDateTime(v) as Date);
+const LangFieldSchema = z.string().max(20);
 
 // ---------------------------------------------------------------------------------------
 // Create requests. Each carries the API's own texts as its issue messages, so a form
@@ -160,4 +153,3 @@ export const BulkCancelRequestSchema = z.object({
     .min(1)
     .max(MAX_PER_PAGE),
 });
-export type BulkCancelRequest = z.input<typeof BulkCancelRequestSchema>;

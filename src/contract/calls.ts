@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from './zod.ts';
 import { API_ERRORS } from './api-errors.ts';
 import { lenientEnum, list, nullable } from './schema-helpers.ts';
 

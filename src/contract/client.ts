@@ -67,7 +67,10 @@ export interface CallApiClientOptions {
   credentials?: { subdomain: string; token: string };
   /** Extra headers for every request. */
   headers?: Record<string, string>;
-  /** How many times a 429 is retried after its Retry-After (default 2). */
+  /**
+   * How many times a 429 is asked again after its Retry-After (default 0: the caller
+   * decides, as the desk does in one place, its query client).
+   */
   rateLimitRetries?: number;
   fetch?: typeof fetch;
 }
@@ -114,9 +117,22 @@ function toQueryString(query: object): string {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * Retry-After as seconds from now: a number of seconds, or an HTTP date. Missing or not
+ * understood is undefined, never 0 ("ask again at once" is not what a server said).
+ */
+export function parseRetryAfter(header: string | null, now = Date.now()): number | undefined {
+  if (header === null) return undefined;
+  const text = header.trim();
+  if (/^\d+$/.test(text)) return Number(text);
+  const at = /[a-z]/i.test(text) ? Date.parse(text) : Number.NaN;
+  if (Number.isNaN(at)) return undefined;
+  return Math.max(0, Math.ceil((at - now) / 1000));
+}
+
 export function createCallApiClient(options: CallApiClientOptions) {
   const doFetch = options.fetch ?? ((...args: Parameters<typeof fetch>) => fetch(...args));
-  const retries = options.rateLimitRetries ?? 2;
+  const retries = options.rateLimitRetries ?? 0;
   const baseHeaders: Record<string, string> = { Accept: 'application/json', ...options.headers };
   if (options.credentials) {
     const { subdomain, token } = options.credentials;
@@ -145,8 +161,9 @@ export function createCallApiClient(options: CallApiClientOptions) {
         throw new CallApiError(0, 'The server could not be reached. Check your connection.', error);
       }
       if (response.status === 429 && attempt < retries) {
-        const wait = Number(response.headers.get('Retry-After'));
-        await sleep(Math.min(Number.isFinite(wait) && wait > 0 ? wait * 1000 : 1000, 10_000));
+        // No Retry-After: a second, not at once.
+        const wait = parseRetryAfter(response.headers.get('Retry-After')) ?? 1;
+        await sleep(Math.min(wait * 1000, 10_000));
         continue;
       }
       return response;
@@ -168,12 +185,11 @@ export function createCallApiClient(options: CallApiClientOptions) {
     } catch {
       // A body that is not JSON: keep the status line as the message.
     }
-    const retryAfter = Number(response.headers.get('Retry-After'));
     throw new CallApiError(
       response.status,
       message,
       body,
-      Number.isFinite(retryAfter) ? retryAfter : undefined,
+      parseRetryAfter(response.headers.get('Retry-After')),
     );
   }
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from './zod.ts';
 
 export const CUSTOMER_FLAG_KEYS = ['verified_customer', 'bad_actor', 'repeat_customer'] as const;
 export type CustomerFlagKey = (typeof CUSTOMER_FLAG_KEYS)[number];

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from './zod.ts';
 import { list, nullable } from './schema-helpers.ts';
 
 // The desk's own API (`/desk/api`), served by the desk's server in front of the tenant:
@@ -8,8 +8,6 @@ import { list, nullable } from './schema-helpers.ts';
 
 export const DESK_API_PREFIX = '/desk/api';
 export const DESK_AUTH_PREFIX = '/desk/auth';
-/** Every desk request carries it: a cross-site form or image cannot. */
-export const DESK_HEADER_NAME = 'X-Switchboard-Desk';
 
 export const DESK_ERRORS = {
   signInRequired: 'Sign in to use the desk',
@@ -32,26 +30,23 @@ export const DESK_ERRORS = {
 } as const;
 
 /** Why a sign-in was refused (the `error` of /sign-in and of the popup's answer). */
-export const SIGN_IN_ERRORS = [
-  'expired',
-  'cancelled',
-  'idp_error',
-  'idp_unreachable',
-  'not_verified',
-  'no_agent',
-  'agent_disabled',
-  'tenant_unreachable',
-] as const;
-export type SignInError = (typeof SIGN_IN_ERRORS)[number];
+export type SignInError =
+  | 'expired'
+  | 'cancelled'
+  | 'idp_error'
+  | 'idp_unreachable'
+  | 'not_verified'
+  | 'no_agent'
+  | 'agent_disabled'
+  | 'tenant_unreachable';
 
-export const DeskAgentSchema = z.object({
+const DeskAgentSchema = z.object({
   id: z.number(),
   email: z.string(),
   name: z.string(),
   roles: list(z.string()),
   avatar_url: nullable(z.string()),
 });
-export type DeskAgent = z.output<typeof DeskAgentSchema>;
 
 export const DeskSessionSchema = z.object({
   agent: DeskAgentSchema,
@@ -83,7 +78,7 @@ export type DeskEmbed = z.output<typeof DeskEmbedSchema>;
 
 export const HISTORY_ACTIONS = ['customer_flag.update', 'call.cancel'] as const;
 
-export const HistoryEntrySchema = z.object({
+const HistoryEntrySchema = z.object({
   id: z.number(),
   at: z.string(),
   agent_email: z.string(),

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from './zod.ts';
 import { MENU_STATES, MENU_TYPES } from './calls.ts';
 import { lenientEnum, list, nullable } from './schema-helpers.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from './zod.ts';
 
 // The embedding contract: which pages may frame the desk and exchange messages with it,
 // and the versioned postMessage protocol they speak. One allowlist, with the real
@@ -166,4 +166,3 @@ export const DeskMessageSchema = z.discriminatedUnion('type', [
   envelope('session.ended', z.object({ reason: z.enum(['signed_out', 'expired']).or(z.string()) })),
 ]);
 export type DeskMessage = z.output<typeof DeskMessageSchema>;
-export type DeskMessageType = DeskMessage['type'];

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from './zod.ts';
 import { MENU_STATES, MENU_TYPES } from './calls.ts';
 import { AGENT_STATUSES } from './directory.ts';
 
@@ -25,19 +25,11 @@ export const EVENT_TYPES = [
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
-export const DISCONNECTED_BY = [
+const DISCONNECTED_BY = [
   'disconnected_by_unknown',
   'disconnected_by_agent',
   'disconnected_by_end_user',
   'disconnected_by_system',
-] as const;
-
-export const DEFLECTIONS = [
-  'no_deflection',
-  'voicemail',
-  'scheduled_call',
-  'after_hours',
-  'over_capacity',
 ] as const;
 
 export const CallEventRequestSchema = z.discriminatedUnion('type', [
@@ -105,7 +97,7 @@ export const AgentPatchSchema = z
   .partial();
 export type AgentPatch = z.input<typeof AgentPatchSchema>;
 
-export const RECORDING_OPTIONS = ['always', 'never', 'ask'] as const;
+const RECORDING_OPTIONS = ['always', 'never', 'ask'] as const;
 
 export const MenuPatchSchema = z
   .object({

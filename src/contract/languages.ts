@@ -10,7 +10,7 @@ const CODES =
   'st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo ' +
   'za zh zu';
 
-export const ISO_639_1_CODES: ReadonlySet<string> = new Set(CODES.split(' '));
+const ISO_639_1_CODES: ReadonlySet<string> = new Set(CODES.split(' '));
 
 export function isIso6391(code: string): boolean {
   return ISO_639_1_CODES.has(code);

@@ -34,9 +34,3 @@ export function parsePhone(input: unknown): ParsedPhone | undefined {
 export function isWellFormedPhone(input: unknown): boolean {
   return parsePhone(input) !== undefined;
 }
-
-/** True when both are well formed and name the same line. */
-export function samePhone(a: unknown, b: unknown): boolean {
-  const pa = parsePhone(a);
-  return pa !== undefined && pa.e164 === parsePhone(b)?.e164;
-}

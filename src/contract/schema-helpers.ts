@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from './zod.ts';
 
 // Response schemas are tolerant, as the real service asks of its clients: unknown keys are
 // dropped, a missing key reads as null, and an enum value the client does not know is
@@ -25,9 +25,4 @@ export function list<S extends z.ZodType>(item: S) {
     .array(item)
     .nullish()
     .transform((v) => (v ?? []) as z.output<S>[]);
-}
-
-/** UTC ISO 8601 with milliseconds, as every timestamp of the Call API is written. */
-export function toIso(date: Date): string {
-  return date.toISOString();
 }

@@ -14,10 +14,16 @@ import { LOCKS, openPostgres, type Postgres } from './db/postgres.ts';
 import { holdLeadership, type Leadership } from './db/postgres-leadership.ts';
 import { DEV_IDP_PREFIX, GUEST_ACCOUNT, devIdpPlugin } from './emulator/dev-idp.ts';
 import { emulatorPlugin } from './emulator/plugin.ts';
-import { EMPTY_JSON_BODY } from './http/body.ts';
+import { jsonBodies } from './http/body.ts';
 import { EMBED_PROTOCOL, embedAllowList } from './http/embed-origins.ts';
 import { errorHandler } from './http/errors.ts';
 import { misdirected, originResolver } from './http/host-guard.ts';
+import { startLiveServer, type LiveServer } from './live/live-server.ts';
+import { httpLayerChecks } from './http/http-layer.ts';
+import { RequestLog } from './http/request-log.ts';
+import { securityHeaders, withSecurityHeaders } from './http/security-headers.ts';
+import { httpServerOptions, limitConnections } from './http/server-options.ts';
+import { healthRoutes, StorageHealth } from './db/storage-health.ts';
 import { docsRoutes } from './routes/docs.ts';
 import { webRoutes } from './routes/web.ts';
 import { createServices, type Services } from './services.ts';
@@ -31,7 +37,7 @@ import { agentDisplayName } from './domain/tenant.ts';
 export const BODY_LIMIT = 64 * 1024;
 
 /** The desk's own client at the development identity provider (emulator mode). */
-export const DESK_CLIENT_ID = 'switchboard-desk';
+const DESK_CLIENT_ID = 'switchboard-desk';
 
 export interface AppOptions {
   config: ServerConfig;
@@ -39,7 +45,7 @@ export interface AppOptions {
 }
 
 /** What the server keeps for the desk, reachable for tests and the live feed. */
-export interface DeskServerState {
+interface DeskServerState {
   store: DeskStore;
   sessions: Sessions;
   budget: UpstreamBudget;
@@ -47,6 +53,8 @@ export interface DeskServerState {
   checkAgents(): Promise<string[]>;
   /** The emulator's services; undefined when fronting a real tenant. */
   emulator: Services | undefined;
+  /** The live feed: the desks' streams and what feeds them. */
+  live: LiveServer;
 }
 
 declare module 'fastify' {
@@ -87,36 +95,38 @@ export async function buildApp({ config, logger = false }: AppOptions): Promise<
   const emulatorMode = isEmulatorMode(config);
   const services = emulatorMode ? createServices(config) : undefined;
   const app = Fastify({
+    ...httpServerOptions(config),
     logger,
+    // One line per request instead of Fastify's two, at a level by what it was.
+    logController: new RequestLog(),
     bodyLimit: BODY_LIMIT,
     // `__proto__` and `constructor` keys are dropped when JSON is parsed, never merged.
     onProtoPoisoning: 'remove',
     onConstructorPoisoning: 'remove',
-    return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     // A URL that does not decode or is too long is refused before routing: in the API's
     // own error shape too.
-    frameworkErrors: (error, request, reply) => errorHandler(error, request, reply),
+    frameworkErrors: (error, request, reply) =>
+      errorHandler(error, request, withSecurityHeaders(request, reply)),
   });
-  // Only JSON bodies are understood; anything else is a 415. An empty JSON body is kept as
-  // a marker: routes that take no body ignore it (clients copied from the seed send the
-  // header on every request), routes that need one answer `Malformed JSON body`.
-  app.removeContentTypeParser('text/plain');
-  const parseJson = app.getDefaultJsonParser('remove', 'remove');
-  app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    if (body === '') return done(null, EMPTY_JSON_BODY);
-    return parseJson(request, body as string, done);
-  });
+  limitConnections(app, config);
+  httpLayerChecks(app);
+  // Before any route: a route may replace these headers with its `helmet` option.
+  await app.register(securityHeaders, { config });
+  jsonBodies(app);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((_request, reply) =>
     reply.code(404).send({ message: API_ERRORS.resourceNotFound.message }),
   );
 
   // The names this server answers for (PUBLIC_URL, or loopback on its own port).
+  // Asked on every request: the address is a system call, so it is kept once listening.
+  let listeningOn: number | undefined;
   const port = () => {
+    if (listeningOn !== undefined) return listeningOn;
     const address = app.server.address();
-    return typeof address === 'object' && address ? address.port : undefined;
+    listeningOn = typeof address === 'object' && address ? address.port : undefined;
+    return listeningOn;
   };
   const ownOrigin = originResolver(config.PUBLIC_URL, port);
   const canonicalOrigin = () =>
@@ -131,7 +141,8 @@ export async function buildApp({ config, logger = false }: AppOptions): Promise<
     request.ownOrigin = origin;
   });
 
-  app.get('/healthz', async () => ({ status: 'ok' }));
+  // The emulator's own storage, or (fronting a tenant) the data directory of the desk's.
+  healthRoutes(app, services?.storage ?? new StorageHealth(config.DATA_DIR));
   await app.register(docsRoutes);
 
   let upstream: Upstream;
@@ -251,12 +262,20 @@ export async function buildApp({ config, logger = false }: AppOptions): Promise<
     await store.close();
     await postgres?.close();
   });
+  const live = await startLiveServer(app, {
+    config,
+    emulator: services,
+    upstream: budget,
+    sessions,
+    log: app.log,
+  });
   app.decorate('desk', {
     store,
     sessions,
     budget,
     checkAgents: agentWatch.check,
     emulator: services,
+    live,
   } satisfies DeskServerState);
 
   await app.register(deskPlugin, {
@@ -270,7 +289,8 @@ export async function buildApp({ config, logger = false }: AppOptions): Promise<
     actForOthersRoles: splitList(config.DESK_ACT_FOR_OTHERS_ROLES),
     upstreamTimeoutMs: config.UPSTREAM_TIMEOUT_MS,
     embed: { protocol: EMBED_PROTOCOL, allowedOrigins: embedAllowList(config).entries },
+    live: live.desk,
   });
-  await app.register(webRoutes, { services: { config } });
+  await app.register(webRoutes);
   return app;
 }

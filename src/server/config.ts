@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../contract/zod.ts';
 import { parseAllowList } from '../contract/embed.ts';
 
 // The server's configuration, read from the environment once at start-up. The names are
@@ -10,7 +10,12 @@ const ConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATA_DIR: z.string().min(1).default('./data'),
+  /** At most this many megabytes of database (0: as much as the disk holds). */
+  DATA_MAX_MB: z.coerce.number().min(0).default(0),
   RATE_LIMIT_PER_SECOND: z.coerce.number().min(0).default(10),
+  /** Failed logins a minute from one client address, and to one tenant, before a 429; 0 off. */
+  LOGIN_FAILURES_PER_ADDRESS: z.coerce.number().int().min(0).default(10),
+  LOGIN_FAILURES_PER_TENANT: z.coerce.number().int().min(0).default(100),
   EMULATOR_AUTOPLAY: flag.default(false),
   EMBED_ALLOWED_ORIGINS: z.string().default(''),
   /** Extra emulator tenants, `subdomain:token,...`, each seeded from the fixture. */
@@ -23,6 +28,13 @@ const ConfigSchema = z.object({
   UPSTREAM_URL: z.url().optional(),
   UPSTREAM_SUBDOMAIN: z.string().optional(),
   UPSTREAM_TOKEN: z.string().optional(),
+  /** Slow clients: time to send the headers, the whole request; idle keep-alive and idle answers. */
+  HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).default(72_000),
+  // An open answer (the live feed's heartbeat comes every ~15 s) must not be cut under 60 s.
+  HTTP_IDLE_TIMEOUT_MS: z.coerce.number().int().min(60_000).default(120_000),
+  HTTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).default(20_000),
   /** Tests and local emulators only: let UPSTREAM_URL be http. */
   UPSTREAM_ALLOW_HTTP: flag.default(false),
   /** Requests a second this server sends the tenant, all desks together; 0 turns the budget off. */
@@ -58,6 +70,13 @@ const ConfigSchema = z.object({
   DATABASE_URL: z.string().optional(),
   /** How often the desk's server re-reads the tenant's agents to end the sessions of removed ones. */
   AGENT_CHECK_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  /** The emulator POSTs session events here (TENANT-MODE.md), with these Basic credentials. */
+  EMULATOR_SESSION_EVENTS_URL: z.url().optional(),
+  EMULATOR_SESSION_EVENTS_USER: z.string().optional(),
+  EMULATOR_SESSION_EVENTS_PASSWORD: z.string().optional(),
+  /** The Basic credentials POST /webhooks/session-events must carry; no receiver without them. */
+  SESSION_EVENTS_USER: z.string().optional(),
+  SESSION_EVENTS_PASSWORD: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -83,6 +102,9 @@ export function parseConfig(env: Record<string, string | undefined>): ServerConf
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const config = result.data;
+  if (config.HTTP_HEADERS_TIMEOUT_MS > config.HTTP_REQUEST_TIMEOUT_MS) {
+    throw invalid('HTTP_HEADERS_TIMEOUT_MS must not be longer than HTTP_REQUEST_TIMEOUT_MS');
+  }
   const upstream = [config.UPSTREAM_URL, config.UPSTREAM_SUBDOMAIN, config.UPSTREAM_TOKEN];
   if (upstream.some(Boolean) && !upstream.every(Boolean)) {
     throw invalid('UPSTREAM_URL, UPSTREAM_SUBDOMAIN and UPSTREAM_TOKEN go together');
@@ -110,6 +132,9 @@ export function parseConfig(env: Record<string, string | undefined>): ServerConf
       'fronting a tenant, agents sign in through the company identity provider: ' +
         'set OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET',
     );
+  }
+  if (Boolean(config.SESSION_EVENTS_USER) !== Boolean(config.SESSION_EVENTS_PASSWORD)) {
+    throw invalid('SESSION_EVENTS_USER and SESSION_EVENTS_PASSWORD go together');
   }
   if (config.OIDC_ISSUER) {
     const issuer = new URL(config.OIDC_ISSUER);
@@ -160,7 +185,32 @@ export function parseConfig(env: Record<string, string | undefined>): ServerConf
         ' (write https://crm.example.com, *.example.com or http://localhost:*)',
     );
   }
+  extraTenants(config);
   return config;
+}
+
+export interface TenantEntry {
+  subdomain: string;
+  token: string;
+}
+
+/** EMULATOR_EXTRA_TENANTS as entries; throws a readable error for a malformed one. */
+export function extraTenants(config: Pick<ServerConfig, 'EMULATOR_EXTRA_TENANTS'>): TenantEntry[] {
+  const entries: TenantEntry[] = [];
+  for (const entry of splitList(config.EMULATOR_EXTRA_TENANTS)) {
+    // The token is everything after the first colon (a token may hold colons).
+    const colon = entry.indexOf(':');
+    const subdomain = entry.slice(0, colon).trim();
+    const token = entry.slice(colon + 1).trim();
+    if (colon <= 0 || !subdomain || !token) {
+      throw invalid(`EMULATOR_EXTRA_TENANTS: "${entry.split(':')[0]}" is not subdomain:token`);
+    }
+    if (entries.some((e) => e.subdomain === subdomain)) {
+      throw invalid(`EMULATOR_EXTRA_TENANTS: "${subdomain}" is named twice`);
+    }
+    entries.push({ subdomain, token });
+  }
+  return entries;
 }
 
 export function splitList(value: string): string[] {

@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import { buildApp } from './app.ts';
 import { parseConfig } from './config.ts';
+import { DataDirError } from './db/database.ts';
+import { loggerOptions } from './http/request-log.ts';
 import fixture from './fixtures/fixture-tenant.json' with { type: 'json' };
 
 // Reads the configuration, listens, and shuts down gracefully on SIGTERM / SIGINT.
@@ -13,14 +15,32 @@ async function main() {
     console.error((error as Error).message);
     process.exit(1);
   }
-  const app = await buildApp({
-    config,
-    logger: {
-      level: config.LOG_LEVEL,
-      ...(process.stdout.isTTY ? { transport: { target: 'pino-pretty' } } : {}),
-    },
-  });
-  await app.listen({ port: config.PORT, host: config.HOST });
+  let app;
+  try {
+    app = await buildApp({ config, logger: loggerOptions(config) });
+  } catch (error) {
+    // What an operator can fix (the data directory) is said in a sentence, not a stack.
+    if (!(error instanceof DataDirError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
+  try {
+    await app.listen({ port: config.PORT, host: config.HOST });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EADDRINUSE' && code !== 'EACCES' && code !== 'EADDRNOTAVAIL') throw error;
+    console.error(
+      `Cannot listen on ${config.HOST}:${config.PORT} (${code}): ${
+        code === 'EADDRINUSE'
+          ? 'another process listens there; set PORT to another port'
+          : code === 'EACCES'
+            ? 'this user may not use that port; set PORT above 1023'
+            : 'no such address here; set HOST'
+      }.`,
+    );
+    await app.close();
+    process.exit(1);
+  }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const url = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${port}`;

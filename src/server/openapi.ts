@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../contract/zod.ts';
 import { API_PREFIX, EMULATOR_PREFIX, MANAGER_PREFIX } from '../contract/client.ts';
 import {
   CallSchema,

@@ -45,7 +45,7 @@ export type CreateCallOutcome =
   | { kind: 'create'; plan: CallPlan };
 
 /** What the route needs to create the call once the checks have passed. */
-export interface CallPlan {
+interface CallPlan {
   /** Resolved at commit time, inside the transaction (may create a contact). */
   endUser: TenantContact | { byPhone: string } | null;
   build(ids: { callId: number; nextParticipantId(): number; endUser: TenantContact | null }): {

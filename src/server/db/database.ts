@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, unlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 
 export type Db = Database.Database;
@@ -15,6 +15,49 @@ export interface DatabaseOptions {
   file?: string;
   /** Where its schema's migrations are, `NNN-name.sql`, applied in order once each. */
   migrationsDir?: string;
+  /** At most this many megabytes (0 or none: as much as the disk holds). */
+  maxMb?: number;
+}
+
+/** DATA_DIR cannot be used: the message says why and which directory (for the operator). */
+export class DataDirError extends Error {
+  override name = 'DataDirError';
+}
+
+const WHY: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'it is on a read-only filesystem',
+  ENOTDIR: 'a part of the path is a file, not a directory',
+  EEXIST: 'it is a file, not a directory',
+  ENOSPC: 'the disk is full',
+  ENAMETOOLONG: 'the path is too long',
+  ELOOP: 'the path loops through symbolic links',
+};
+
+function dataDirError(dataDir: string, what: string, error: unknown): DataDirError {
+  const code = (error as NodeJS.ErrnoException).code ?? '';
+  const why = WHY[code] ?? (error as Error).message;
+  return new DataDirError(
+    `DATA_DIR ${resolve(dataDir)}: ${what}: ${why}${code && WHY[code] ? ` (${code})` : ''}.\n` +
+      'Set DATA_DIR to a directory this user may create and write to.',
+  );
+}
+
+/** The directory exists (or is created) and takes a new file, or a DataDirError says why not. */
+function checkDataDir(dataDir: string): void {
+  try {
+    mkdirSync(dataDir, { recursive: true });
+  } catch (error) {
+    throw dataDirError(dataDir, 'cannot be created', error);
+  }
+  const probe = join(dataDir, `.write-test-${process.pid}`);
+  try {
+    closeSync(openSync(probe, 'wx'));
+    unlinkSync(probe);
+  } catch (error) {
+    throw dataDirError(dataDir, 'cannot be written to', error);
+  }
 }
 
 /**
@@ -24,9 +67,29 @@ export interface DatabaseOptions {
  */
 export function openDatabase(dataDir: string, options: DatabaseOptions = {}): Db {
   const file = join(dataDir, options.file ?? 'switchboard.sqlite');
-  mkdirSync(dataDir, { recursive: true });
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
+  checkDataDir(dataDir);
+  let db: Db;
+  try {
+    db = new Database(file);
+  } catch (error) {
+    throw dataDirError(dataDir, 'the database cannot be opened', error);
+  }
+  try {
+    db.pragma('journal_mode = WAL');
+    // The schema is brought up to date now, so a database file that cannot be written is
+    // found at start-up, not by the first write.
+    migrate(db, options.migrationsDir ?? emulatorMigrations);
+  } catch (error) {
+    db.close();
+    throw dataDirError(dataDir, 'the database cannot be written', error);
+  }
+  if (options.maxMb) {
+    // A write that would grow the file past the cap fails as on a full disk (SQLITE_FULL).
+    const pageSize = db.pragma('page_size', { simple: true }) as number;
+    db.pragma(
+      `max_page_count = ${Math.max(1, Math.floor((options.maxMb * 1024 * 1024) / pageSize))}`,
+    );
+  }
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
@@ -34,7 +97,6 @@ export function openDatabase(dataDir: string, options: DatabaseOptions = {}): Db
   // mapped into memory keep them off read() and out of SQLite's 2 MB default cache.
   db.pragma('cache_size = -65536');
   db.pragma('mmap_size = 268435456');
-  migrate(db, options.migrationsDir ?? emulatorMigrations);
   checkpointInBackground(db, file);
   return db;
 }

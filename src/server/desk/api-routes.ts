@@ -8,7 +8,11 @@ import {
   type CreateOutcome,
   type DeskSession,
 } from '../../contract/desk.ts';
+import { refusedJsonBytes } from '../http/body.ts';
 import { HttpError, errorHandler, notFound } from '../http/errors.ts';
+import { eventsRoute } from '../live/events-route.ts';
+import type { FeedHub } from '../live/feed-hub.ts';
+import { FEED_POSITION_HEADER } from '../../contract/live.ts';
 import {
   UpstreamError,
   upstreamJson,
@@ -32,7 +36,7 @@ declare module 'fastify' {
   }
 }
 
-export interface DeskCapabilities {
+interface DeskCapabilities {
   simulate: boolean;
   autoplay: boolean;
 }
@@ -47,6 +51,16 @@ export interface DeskApiOptions {
   actForOthersRoles: readonly string[];
   upstreamTimeoutMs: number;
   embed: { protocol: string; allowedOrigins: string[] };
+  /** The live feed: its stream is a route of this API, behind the same session. */
+  live?: DeskLiveOptions;
+}
+
+export interface DeskLiveOptions {
+  hub: FeedHub;
+  /** The tenant answered a change made through this API with the call (tenant mode). */
+  onCall?(body: Buffer): void;
+  /** The tenant answered a flag change with the call's flags (tenant mode). */
+  onFlags?(callId: number, body: Buffer): void;
 }
 
 /** The query parameters of the call list the desk may pass on (CALL-API.md). */
@@ -68,7 +82,7 @@ const LIST_PARAMETERS = new Set([
 /** Answer headers the desk needs; every other header of the tenant's stays behind. */
 const RELAYED_HEADERS = ['content-type', 'total', 'per-page', 'retry-after'];
 
-export function callIdParam(raw: string): number {
+function callIdParam(raw: string): number {
   if (!/^\d{1,15}$/.test(raw)) throw notFound();
   return Number(raw);
 }
@@ -128,11 +142,14 @@ export async function deskApiRoutes(app: FastifyInstance, options: DeskApiOption
     }
     return errorHandler(error as FastifyError, request, reply);
   });
-  // The bytes as they came: the tenant gets exactly what the desk sent.
+  // The bytes as they came: the tenant gets exactly what the desk sent, once they are
+  // text the API could hold (the same check as the emulator's, http/body.ts).
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) =>
-    done(null, body),
-  );
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => {
+    const refused = refusedJsonBytes(body as Buffer);
+    if (refused) return done(refused, undefined);
+    done(null, body);
+  });
 
   // Which pages may frame the desk is known before sign-in: the desk in a CRM frame must
   // talk to its host (and the CSP of every page says the same already).
@@ -149,6 +166,28 @@ export async function deskApiRoutes(app: FastifyInstance, options: DeskApiOption
   });
 
   const me = (request: FastifyRequest) => request.deskSession!.record.agent;
+
+  if (options.live) {
+    // Every desk's one stream of changes, ended with the session it was opened with. It
+    // carries the calls this API answers to any signed-in agent, nothing more.
+    await app.register(eventsRoute, {
+      hub: options.live.hub,
+      tagOf: (request) => request.deskSession?.record.id,
+    });
+  }
+  const live = options.live;
+  if (live) {
+    // Each answer says where the feed stood when it was sent: the desk opens its stream from
+    // there, so whatever changed after the desk read its data reaches it.
+    app.addHook('onSend', async (request, reply, payload) => {
+      if (request.method !== 'GET' || reply.statusCode !== 200) return payload;
+      const position = live.hub.position();
+      if (position !== null && !reply.hasHeader(FEED_POSITION_HEADER)) {
+        reply.header(FEED_POSITION_HEADER, position);
+      }
+      return payload;
+    });
+  }
 
   async function send(
     request: FastifyRequest,
@@ -275,6 +314,7 @@ export async function deskApiRoutes(app: FastifyInstance, options: DeskApiOption
         .send({ message: DESK_ERRORS.outcomeUnknown, outcome: outcomes.view(outcome) });
     }
     if (response.status === 201) {
+      live?.onCall?.(response.body);
       const call = upstreamJson(response) as { id?: number; status?: string; call_type?: string };
       await audit(request, 'call.create', typeof call?.id === 'number' ? call.id : null, null, {
         status: call?.status,
@@ -311,6 +351,7 @@ export async function deskApiRoutes(app: FastifyInstance, options: DeskApiOption
         path: `${API_PREFIX}/calls/scheduled/${id}/cancel`,
       });
       if (response.status === 200) {
+        live?.onCall?.(response.body);
         const call = upstreamJson(response) as { status?: string } | undefined;
         // Only a scheduled call can be cancelled: that is what it was before.
         await audit(request, 'call.cancel', id, { status: 'scheduled' }, { status: call?.status });
@@ -348,6 +389,7 @@ export async function deskApiRoutes(app: FastifyInstance, options: DeskApiOption
         ...(body ? { body } : {}),
       });
       if (response.status === 200) {
+        live?.onFlags?.(id, response.body);
         await audit(
           request,
           'customer_flag.update',
@@ -444,5 +486,3 @@ export async function deskApiRoutes(app: FastifyInstance, options: DeskApiOption
     throw notFound();
   });
 }
-
-export { DeskUpstreamError };

@@ -34,7 +34,7 @@ export interface AuthRoutesOptions {
 }
 
 /** A path of the desk to go back to; anything else (another site, `//host`) is the call list. */
-export function safeReturnTo(value: unknown): string {
+function safeReturnTo(value: unknown): string {
   if (typeof value !== 'string' || value.length > 2000) return '/calls';
   if (!/^\/(?![/\\])[^\s]*$/.test(value) || value.startsWith('/desk/')) return '/calls';
   return value;

@@ -7,7 +7,7 @@ import { isLoopbackUrl } from '../config.ts';
 // The same flow runs against the company's identity provider (Okta, Entra ID, ...) and, in
 // emulator mode, against the emulator's development identity provider at /dev-idp.
 
-export interface IdentityClaims {
+interface IdentityClaims {
   email: string;
   emailVerified: boolean;
   name: string | null;

@@ -7,7 +7,7 @@ import type { DeskStore, SessionAgent, SessionRecord } from './store/desk-store.
 // memory of a CRM frame whose cookies the browser blocks), the store keeps only its hash,
 // the agent it belongs to and when it expires, idle and absolutely.
 
-export const SESSION_COOKIE = '__Host-switchboard-session';
+const SESSION_COOKIE = '__Host-switchboard-session';
 export const LOGIN_COOKIE = '__Host-switchboard-login';
 
 /** How often a session's idle expiry is pushed back (not on every request: it is a write). */
@@ -22,7 +22,7 @@ export interface SessionPolicy {
 }
 
 /** How a request proved its session: a cookie, or the token a frame holds in memory. */
-export type SessionTransport = 'cookie' | 'token';
+type SessionTransport = 'cookie' | 'token';
 
 export interface ResolvedSession {
   record: SessionRecord;
@@ -90,6 +90,30 @@ export class Sessions {
       return { record, transport };
     }
     return undefined;
+  }
+
+  /**
+   * For a connection that outlives its request (the live stream): whether the session with
+   * this id lives on, its idle expiry pushed back as a request's would be (an open desk
+   * kept it alive by polling before it had a stream). An expired one ends here.
+   */
+  async keepAlive(id: string): Promise<boolean> {
+    const record = await this.store.getSession(id);
+    if (!record) return false;
+    const now = this.now();
+    if (record.idleExpiresAt <= now || record.absoluteExpiresAt <= now) {
+      await this.store.deleteLogin(record.loginId);
+      this.events.emit('ended', [record.id]);
+      return false;
+    }
+    if (now - record.lastSeenAt >= TOUCH_EVERY_MS) {
+      await this.store.touchSession(
+        record.id,
+        now,
+        Math.min(now + this.policy.idleMs, record.absoluteExpiresAt),
+      );
+    }
+    return true;
   }
 
   /** Sign out: the sign-in ends, with every session handed over from it. */

@@ -92,7 +92,7 @@ export function findAgent(
   return agents.find((a) => a.email.trim().toLowerCase() === wanted);
 }
 
-export function agentName(agent: ManagerAgent): string {
+function agentName(agent: ManagerAgent): string {
   return (
     (typeof agent.name === 'string' && agent.name.trim()) ||
     [agent.first_name, agent.last_name].filter((p) => typeof p === 'string' && p).join(' ') ||
@@ -100,7 +100,7 @@ export function agentName(agent: ManagerAgent): string {
   );
 }
 
-export function agentRoles(agent: ManagerAgent): string[] {
+function agentRoles(agent: ManagerAgent): string[] {
   return Array.isArray(agent.roles)
     ? agent.roles.filter((r): r is string => typeof r === 'string')
     : [];

@@ -24,12 +24,6 @@ export interface CallInternal {
   participant_holds: Record<string, string>;
 }
 
-export interface CallRecord {
-  call: Call;
-  internal: CallInternal;
-  tenantId: number;
-}
-
 export function emptyInternal(): CallInternal {
   return { hold_started_at: null, participant_holds: {} };
 }

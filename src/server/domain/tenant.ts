@@ -46,7 +46,7 @@ export interface TenantTicket {
   phone_numbers: string[];
 }
 
-export interface TenantSettings {
+interface TenantSettings {
   languages: string[];
   outbound_numbers: string[];
   default_outbound_number: string;

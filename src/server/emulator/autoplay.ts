@@ -12,7 +12,7 @@ import { applyEvent, isOnHold, transferInProgress, type LifecycleContext } from 
 // same timeline every time.
 
 /** The stages autoplay moves on, and the pace of each: a base and a spread, in seconds. */
-export const AUTOPLAY_PACE = {
+const AUTOPLAY_PACE = {
   queued: { base: 4, spread: 4 },
   assigned: { base: 2, spread: 2 },
   connecting: { base: 3, spread: 3 },

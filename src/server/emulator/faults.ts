@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
+import { z } from '../../contract/zod.ts';
 import { API_PREFIX } from '../../contract/client.ts';
 import { HttpError } from '../http/errors.ts';
 

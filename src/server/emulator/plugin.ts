@@ -34,7 +34,7 @@ export async function emulatorPlugin(app: FastifyInstance, { services }: Emulato
   const authenticated =
     (register: (scope: FastifyInstance) => Promise<void>) => async (scope: FastifyInstance) => {
       scope.addHook('onRequest', async (request) => {
-        const tenant = authenticate(request, services.tenants);
+        const tenant = authenticate(request, services.tenants, services.logins);
         const wait = services.limiter.take(tenant.subdomain);
         if (wait > 0) {
           throw new HttpError(429, API_ERRORS.tooManyRequests.message, {

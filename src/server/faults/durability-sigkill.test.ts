@@ -4,12 +4,20 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CallSchema } from '../../contract/calls.ts';
 import { newCall } from '../domain/call-object.ts';
-import { mixedCallBody as body } from '../test/api-helpers.ts';
+import {
+  inboundBody,
+  mixedCallBody as body,
+  outboundBody,
+  scheduledBody,
+  type Json,
+} from '../test/api-helpers.ts';
 import { rawRequest, spawnServer, tempDataDir, type ServerProcess } from '../test/test-server.ts';
 
-// The promise behind every 201 and 200: a call or a flag change that was acknowledged is
-// still there after the process is killed without warning (SIGKILL, no shutdown hook),
-// and nothing is ever half-written.
+// The promise behind every 201, 200 and 204: what was acknowledged (calls, flag changes,
+// cancels, changes to the tenant's directory) is still there after the process is killed
+// without warning (SIGKILL, no shutdown hook), ids go on where they were, and nothing is
+// ever half-written: the server runs as its own process and is started again on the same
+// data directory.
 
 type Flags = { verified_customer: boolean; bad_actor: boolean; repeat_customer: boolean };
 
@@ -166,4 +174,68 @@ describe('durability: SIGKILL in the middle of a burst of writes', () => {
       db.close();
     }
   }, 60_000);
+});
+
+describe('durability: SIGKILL after every kind of write', () => {
+  const dataDir = tempDataDir();
+  let server: ServerProcess | undefined;
+
+  afterAll(async () => {
+    if (server && server.child.exitCode === null) await server.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const call = (method: string, path: string, payload?: unknown) =>
+    rawRequest(server!.baseUrl, method, path, payload === undefined ? {} : { body: payload });
+
+  it('keeps cancels and directory changes as acknowledged; ids stay distinct and go on', async () => {
+    server = await spawnServer({ DATA_DIR: dataDir });
+    // Concurrent creates of all three kinds: each has its own id and participant ids.
+    const bodies = Array.from({ length: 30 }, (_, i) =>
+      i % 3 === 0 ? outboundBody() : i % 3 === 1 ? inboundBody() : scheduledBody(),
+    );
+    const created = await Promise.all(bodies.map((b) => call('POST', '/apps/api/v1/calls', b)));
+    expect(created.map((r) => r.status)).toEqual(bodies.map(() => 201));
+    const calls = created.map((r) => r.body as Json);
+    const ids = calls.map((c) => c.id as number);
+    expect(new Set(ids).size).toBe(ids.length);
+    const participantIds = calls.flatMap((c) => (c.participants as Json[]).map((p) => p.id));
+    expect(new Set(participantIds).size).toBe(participantIds.length);
+
+    const cancelled = calls[2]!.id as number;
+    expect((await call('PATCH', `/apps/api/v1/calls/scheduled/${cancelled}/cancel`)).status).toBe(
+      200,
+    );
+    const agent = await call('PATCH', '/emulator/agents/allen%40somedomain.com', {
+      status: 'available',
+    });
+    expect(agent.status).toBe(200);
+    const before = new Map<number, unknown>();
+    for (const id of ids) before.set(id, (await call('GET', `/apps/api/v1/calls/${id}`)).body);
+
+    // Killed by signal: no exit code.
+    expect(await server.kill('SIGKILL')).toBe(null);
+    server = await spawnServer({ DATA_DIR: dataDir });
+
+    for (const id of ids) {
+      const after = await call('GET', `/apps/api/v1/calls/${id}`);
+      expect(after.status).toBe(200);
+      expect(after.body).toEqual(before.get(id));
+    }
+    expect(((await call('GET', `/apps/api/v1/calls/${cancelled}`)).body as Json).status).toBe(
+      'cancelled',
+    );
+    const agents = (await call('GET', '/manager/api/v1/agents')).body as Json[];
+    expect(agents.find((a) => a.email === 'allen@somedomain.com')?.status).toMatchObject({
+      name: 'Available',
+    });
+    const list = await call('GET', '/apps/api/v1/calls?per=100');
+    expect(list.headers.get('Total')).toBe(String(ids.length));
+    // The ids after the restart are new ones.
+    const next = await call('POST', '/apps/api/v1/calls', inboundBody());
+    expect(next.status).toBe(201);
+    expect(next.body as Json).toMatchObject({ id: Math.max(...ids) + 1 });
+    const nextParticipants = ((next.body as Json).participants as Json[]).map((p) => p.id);
+    for (const id of nextParticipants) expect(participantIds).not.toContain(id);
+  });
 });

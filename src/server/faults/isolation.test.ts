@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURE_AUTH, startTestServer, type TestServer } from '../test/test-server.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { expectError, scheduledBody } from '../test/api-helpers.ts';
+import { FIXTURE_AUTH, useTestServer } from '../test/test-server.ts';
 
 // Auth and tenant isolation: nothing without credentials, and a second tenant can neither
 // see nor change the first one's calls, directory or clock.
@@ -8,12 +9,11 @@ const basic = (user: string, password: string) =>
   `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 const OTHER = basic('othertenant', 'other-token');
 
-let server: TestServer;
+const server = useTestServer({ EMULATOR_EXTRA_TENANTS: 'othertenant:other-token' });
 let inbound: { id: number };
 let scheduled: { id: number };
 
 beforeAll(async () => {
-  server = await startTestServer({ EMULATOR_EXTRA_TENANTS: 'othertenant:other-token' });
   const create = async (body: object) => {
     const response = await server.request('POST', '/apps/api/v1/calls', { body });
     expect(response.status).toBe(201);
@@ -30,10 +30,6 @@ beforeAll(async () => {
     end_user_number: '+1 205-123-4567',
     scheduled_at: new Date(Date.now() + 3_600_000).toISOString(),
   });
-});
-
-afterAll(async () => {
-  await server.close();
 });
 
 /** Every route that needs credentials, with a body it would otherwise accept. */
@@ -69,6 +65,7 @@ describe('authentication', () => {
     ['the wrong token', basic('somedomain', 'wrong-token')],
     ['an empty token', basic('somedomain', '')],
     ["another tenant's token", basic('somedomain', 'other-token')],
+    ["the first tenant's token for the second", basic('othertenant', 'local-dev-token')],
     ['the token with a trailing space', basic('somedomain', 'local-dev-token ')],
   ];
   it.each(cases)('answers 401 to %s, on every route, and changes nothing', async (_, header) => {
@@ -106,29 +103,41 @@ describe('isolation between tenants', () => {
         headers: { authorization: OTHER },
       });
 
+    // Every way in answers as if the call did not exist.
     for (const id of [inbound.id, scheduled.id]) {
-      expect((await as('GET', `/apps/api/v1/calls/${id}`)).status).toBe(404);
-      expect((await as('GET', `/apps/api/v1/calls/${id}/customer_flag`)).status).toBe(404);
+      expectError(await as('GET', `/apps/api/v1/calls/${id}`), 404, 'Resource not found');
+      expectError(
+        await as('GET', `/apps/api/v1/calls/${id}/customer_flag`),
+        404,
+        'Resource not found',
+      );
       const patch = await as('PATCH', `/apps/api/v1/calls/${id}/customer_flag`, {
         verified_customer: true,
         bad_actor: true,
       });
-      expect(patch.status).toBe(404);
-      expect((await as('PATCH', `/apps/api/v1/calls/scheduled/${id}/cancel`)).status).toBe(404);
+      expectError(patch, 404, 'Resource not found');
+      expectError(
+        await as('PATCH', `/apps/api/v1/calls/scheduled/${id}/cancel`),
+        404,
+        'Resource not found',
+      );
       for (const event of [
         { type: 'assign', agent_email: 'admin@somedomain.com' },
         { type: 'fail', fail_reason: 'eu_canceled' },
         { type: 'deflect' },
       ]) {
-        const response = await as('POST', `/emulator/calls/${id}/events`, event);
-        expect(response.status, event.type).toBe(404);
+        expectError(
+          await as('POST', `/emulator/calls/${id}/events`, event),
+          404,
+          'Resource not found',
+        );
       }
     }
+    // The bulk cancel answers with the calls it cancelled: of this tenant's, none.
     const bulk = await as('PATCH', '/apps/api/v1/calls/scheduled/cancel', {
       call_ids: [inbound.id, scheduled.id],
     });
-    expect([200, 404]).toContain(bulk.status);
-    if (bulk.status === 200) expect(bulk.body).toEqual([]);
+    expect({ status: bulk.status, body: bulk.body }).toEqual({ status: 200, body: [] });
 
     const list = await as('GET', '/apps/api/v1/calls?per=100');
     expect(list.status).toBe(200);
@@ -144,6 +153,15 @@ describe('isolation between tenants', () => {
     ).toBe(200);
     expect((await as('PATCH', '/emulator/menus/9', { state: 'after_hours' })).status).toBe(200);
     expect((await as('POST', '/emulator/clock', { advance_ms: 7 * 86_400_000 })).status).toBe(200);
+    expect((await as('POST', '/emulator/clock', { now: '2099-06-01T00:00:00Z' })).status).toBe(200);
+    // With the second tenant's clock in 2099, the first tenant's calls are still made now.
+    const during = await server.request('POST', '/apps/api/v1/calls', {
+      body: { call_type: 'Voice Inbound (API)', menu_id: 10, end_user_number: '+1 205-123-4567' },
+    });
+    expect(during.status).toBe(201);
+    expect(Date.parse((during.body as { created_at: string }).created_at)).toBeLessThan(
+      Date.now() + 60_000,
+    );
     expect((await as('POST', '/emulator/reset')).status).toBe(204);
     expect(
       (await as('PATCH', '/emulator/agents/admin@somedomain.com', { status: 'unavailable' }))
@@ -192,5 +210,15 @@ describe('isolation between tenants', () => {
       headers: { authorization: OTHER },
     });
     expect((theirs.body as Array<{ id: number }>).map((c) => c.id)).toEqual([id]);
+  });
+});
+
+describe("the first tenant's calls, named by the second", () => {
+  it("cannot be a scheduled call's call_id", async () => {
+    const answer = await server.request('POST', '/apps/api/v1/calls', {
+      body: { ...scheduledBody({ call_id: inbound.id }), menu_id: undefined },
+      headers: { authorization: OTHER },
+    });
+    expectError(answer, 400, `call_id ${inbound.id} is not found`);
   });
 });

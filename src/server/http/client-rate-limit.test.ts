@@ -1,16 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CallApiError, createCallApiClient } from '../../contract/client.ts';
-import { FIXTURE_CREDENTIALS, startTestServer, type TestServer } from '../test/test-server.ts';
+import { FIXTURE_CREDENTIALS, useTestServer } from '../test/test-server.ts';
 
 // The typed client the desk uses waits out a 429 for as long as Retry-After says, then asks
 // again; a client told not to retry sees the 429 with the wait it was given.
 
-let server: TestServer;
-
-beforeAll(async () => {
-  server = await startTestServer({ RATE_LIMIT_PER_SECOND: 2 });
-});
-afterAll(() => server.close());
+const server = useTestServer({ RATE_LIMIT_PER_SECOND: 2 });
 
 describe('the typed client and the rate limit', () => {
   it('without retries, the third request in a burst is refused with Retry-After', async () => {

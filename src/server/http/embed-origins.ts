@@ -13,7 +13,7 @@ export { EMBED_PROTOCOL };
 // reads the same list from /desk/api/session).
 
 /** Local use: the desk's own origin ('self', always) and any port on localhost. */
-export const LOCAL_DEFAULT = ['http://localhost:*', 'http://127.0.0.1:*'];
+const LOCAL_DEFAULT = ['http://localhost:*', 'http://127.0.0.1:*'];
 
 export interface EmbedAllowList {
   /** The entries as configured (or the local default). */

@@ -1,5 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { API_ERRORS } from '../../contract/api-errors.ts';
+import { STORAGE_MESSAGES, storageProblem } from '../db/storage-health.ts';
+import type { StorageHealth } from '../db/storage-health.ts';
 
 /** An answer other than success, with the API's own text. */
 export class HttpError extends Error {
@@ -41,6 +43,13 @@ export function errorHandler(
   }
   const mapped = error.code ? CLIENT_ERRORS[error.code] : undefined;
   if (mapped) return reply.code(mapped[0]).send({ message: mapped[1] });
+  const problem = storageProblem(error);
+  if (problem) {
+    // The write was rolled back whole; say so, not "Internal server error".
+    (request.server as { storage?: StorageHealth }).storage?.failed(problem);
+    request.log.warn({ err: error }, 'storage refused a write');
+    return reply.code(503).send({ message: STORAGE_MESSAGES[problem] });
+  }
   if (error instanceof SyntaxError) {
     return reply.code(400).send({ message: API_ERRORS.malformedJson.message });
   }

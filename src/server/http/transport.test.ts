@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   control,
   createCall,
@@ -8,22 +8,17 @@ import {
   scheduledBody,
   type Json,
 } from '../test/api-helpers.ts';
-import { startTestServer, type RawResponse, type TestServer } from '../test/test-server.ts';
+import { useTestServer, type RawResponse } from '../test/test-server.ts';
 
 // What every endpoint shares: Basic auth per tenant, body size and type, malformed JSON,
 // the rate limit, unknown routes; never a 5xx for anything a client sent, and never the
 // server's insides in an answer.
 
-let server: TestServer;
-let limited: TestServer;
-
-beforeAll(async () => {
-  [server, limited] = await Promise.all([
-    startTestServer(),
-    startTestServer({ RATE_LIMIT_PER_SECOND: 10, EMULATOR_EXTRA_TENANTS: 'other:other-token' }),
-  ]);
+const server = useTestServer();
+const limited = useTestServer({
+  RATE_LIMIT_PER_SECOND: 10,
+  EMULATOR_EXTRA_TENANTS: 'other:other-token',
 });
-afterAll(() => Promise.all([server.close(), limited.close()]));
 
 const basic = (user: string, password: string) =>
   `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;

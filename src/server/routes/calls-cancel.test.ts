@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   control,
   createCall,
@@ -10,18 +10,16 @@ import {
   scheduledBody,
   type Json,
 } from '../test/api-helpers.ts';
-import { startTestServer, type TestServer } from '../test/test-server.ts';
+import { useTestServer } from '../test/test-server.ts';
 
 // PATCH /calls/scheduled/:id/cancel and PATCH /calls/scheduled/cancel.
 
-let server: TestServer;
+const server = useTestServer();
 let ctl: ReturnType<typeof control>;
 
 beforeAll(async () => {
-  server = await startTestServer();
   ctl = control(server);
 });
-afterAll(() => server.close());
 beforeEach(async () => {
   await ctl.reset();
   await ctl.clock({ now: '2030-06-01T12:00:00.000Z' });

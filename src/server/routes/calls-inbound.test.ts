@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   NUM,
   control,
@@ -11,19 +11,17 @@ import {
   without,
   type Json,
 } from '../test/api-helpers.ts';
-import { startTestServer, type TestServer } from '../test/test-server.ts';
+import { useTestServer } from '../test/test-server.ts';
 
 // POST /calls with `Voice Inbound (API)`: every seed example under "Incoming Call", with
 // the fixture state that makes it hold, and every step of CALL-API.md's ordered checks.
 
-let server: TestServer;
+const server = useTestServer();
 let ctl: ReturnType<typeof control>;
 
 beforeAll(async () => {
-  server = await startTestServer();
   ctl = control(server);
 });
-afterAll(() => server.close());
 beforeEach(() => ctl.reset());
 
 const send = (body: unknown) => postCall(server, body);

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseLinkHeader } from '../../contract/client.ts';
 import {
   NUM,
@@ -11,19 +11,17 @@ import {
   scheduledBody,
   type Json,
 } from '../test/api-helpers.ts';
-import { startTestServer, type TestServer } from '../test/test-server.ts';
+import { useTestServer } from '../test/test-server.ts';
 
 // GET /calls and GET /calls/:id: paging (page, per, Link, Total, Per-Page), filters,
 // sorting and malformed parameters, as CALL-API.md "Reading and cancelling calls" says.
 
-let server: TestServer;
+const server = useTestServer();
 let ctl: ReturnType<typeof control>;
 
 beforeAll(async () => {
-  server = await startTestServer();
   ctl = control(server);
 });
-afterAll(() => server.close());
 
 const list = (query = '') => server.request('GET', `/apps/api/v1/calls${query}`);
 const ids = (body: unknown) => (body as Json[]).map((c) => c.id as number);

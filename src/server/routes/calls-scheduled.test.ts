@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   NUM,
   control,
@@ -13,23 +13,21 @@ import {
   without,
   type Json,
 } from '../test/api-helpers.ts';
-import { startTestServer, type TestServer } from '../test/test-server.ts';
+import { useTestServer } from '../test/test-server.ts';
 
 // POST /calls with `Voice Scheduled (API)`. The seed's examples schedule for
 // 2019-09-15T00:19:14.421Z and were created on 2019-09-10 (their created_at), so the
 // emulator's clock is put there first: that is the state in which they hold.
 
-let server: TestServer;
+const server = useTestServer();
 let ctl: ReturnType<typeof control>;
 
 const SEED_NOW = '2019-09-10T00:19:14.000Z';
 const SEED_AT = '2019-09-15T00:19:14.421Z';
 
 beforeAll(async () => {
-  server = await startTestServer();
   ctl = control(server);
 });
-afterAll(() => server.close());
 beforeEach(async () => {
   await ctl.reset();
   await ctl.clock({ now: SEED_NOW });

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   control,
   createCall,
@@ -7,19 +7,17 @@ import {
   inboundBody,
   type Json,
 } from '../test/api-helpers.ts';
-import { startTestServer, type TestServer } from '../test/test-server.ts';
+import { useTestServer } from '../test/test-server.ts';
 
 // GET and PATCH /calls/:id/customer_flag ("reserved data attributes during a call").
 
-let server: TestServer;
+const server = useTestServer();
 let ctl: ReturnType<typeof control>;
 let callId: number;
 
 beforeAll(async () => {
-  server = await startTestServer();
   ctl = control(server);
 });
-afterAll(() => server.close());
 beforeEach(async () => {
   await ctl.reset();
   callId = (await createCall(server, inboundBody())).id as number;

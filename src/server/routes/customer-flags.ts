@@ -13,7 +13,7 @@ import type { Services } from '../services.ts';
 import { pathId } from './calls.ts';
 
 /** The flags a PATCH body asks for, with the seed's `repeat_customers` read as `repeat_customer`. */
-export function parseFlagPatch(body: Record<string, unknown>): Partial<CustomerFlags> {
+function parseFlagPatch(body: Record<string, unknown>): Partial<CustomerFlags> {
   const patch: Partial<CustomerFlags> = {};
   const entries: Array<[string, CustomerFlagKey]> = [
     ...CUSTOMER_FLAG_KEYS.map((k) => [k, k] as [string, CustomerFlagKey]),

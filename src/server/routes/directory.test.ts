@@ -1,18 +1,16 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { NUM, control, expectError, type Json } from '../test/api-helpers.ts';
-import { startTestServer, type TestServer } from '../test/test-server.ts';
+import { useTestServer } from '../test/test-server.ts';
 import fixture from '../fixtures/fixture-tenant.json' with { type: 'json' };
 
 // The read-only directory under /manager/api/v1: what the desk's pickers need.
 
-let server: TestServer;
+const server = useTestServer();
 let ctl: ReturnType<typeof control>;
 
 beforeAll(async () => {
-  server = await startTestServer();
   ctl = control(server);
 });
-afterAll(() => server.close());
 beforeEach(() => ctl.reset());
 
 const get = async (path: string) => {

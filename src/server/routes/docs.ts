@@ -2,6 +2,7 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import { createRequire } from 'node:module';
 import { API_PREFIX } from '../../contract/client.ts';
+import { cspDirectives } from '../http/security-headers.ts';
 import { openApiDocument } from '../openapi.ts';
 
 // The OpenAPI document and an interactive reference page (Swagger UI, served from the
@@ -56,9 +57,18 @@ html[data-scheme='dark'] .desk-bar a:focus-visible { outline-color: #ffd54f; }
 html[data-scheme='dark'] .swagger-ui { filter: invert(0.88) hue-rotate(180deg); }
 `;
 
+// Swagger UI runs with the desk's policy, framed by nothing but this server, and its
+// icons are data: URLs.
+const DOCS_CSP = {
+  useDefaults: false,
+  directives: { ...cspDirectives("'self'"), imgSrc: ["'self'", 'data:'] },
+};
+
 export async function docsRoutes(app: FastifyInstance) {
   app.get(`${API_PREFIX}/openapi.json`, async () => openApiDocument());
-  app.get('/docs', async (_request, reply) => reply.type('text/html; charset=utf-8').send(page));
+  app.get('/docs', { helmet: { contentSecurityPolicy: DOCS_CSP } }, async (_request, reply) =>
+    reply.type('text/html; charset=utf-8').send(page),
+  );
   app.get('/docs/init.js', async (_request, reply) => reply.type('text/javascript').send(init));
   app.get('/docs/theme.css', async (_request, reply) => reply.type('text/css').send(theme));
   await app.register(fastifyStatic, {

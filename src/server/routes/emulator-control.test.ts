@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   NUM,
   control,
@@ -10,19 +10,17 @@ import {
   postCall,
   type Json,
 } from '../test/api-helpers.ts';
-import { startTestServer, type TestServer } from '../test/test-server.ts';
+import { useTestServer } from '../test/test-server.ts';
 
 // The emulator's control API (/emulator): reset, agents, menus, settings, clock, and
 // (lightly, over HTTP) call events; the lifecycle has its own unit tests.
 
-let server: TestServer;
+const server = useTestServer();
 let ctl: ReturnType<typeof control>;
 
 beforeAll(async () => {
-  server = await startTestServer();
   ctl = control(server);
 });
-afterAll(() => server.close());
 beforeEach(() => ctl.reset());
 
 const patch = (path: string, body: unknown) =>

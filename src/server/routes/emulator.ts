@@ -171,9 +171,18 @@ export async function emulatorRoutes(app: FastifyInstance, { services }: { servi
     // timestamp of the API must have, nor one the API would read back. A day is left for
     // real time to pass on a clock set close to the end.
     if (target > LATEST_CLOCK_MS) throw badRequest(apiErrorText.paramNotWellFormed(key));
-    const now = tenants.setClock(tenant, target);
-    services.promoteDueCalls(tenant);
-    services.autoplayDueCalls(tenant);
+    // The new time and what it brings (calls falling due, autoplay) are stored together.
+    // In the call store's transaction: the calls it changes are told of once committed.
+    const now = tenants.setClock(
+      tenant,
+      target,
+      () => {
+        services.applyDueCalls(tenant);
+        services.autoplayDueCalls(tenant);
+        return tenants.now(tenant);
+      },
+      (work) => calls.transaction(work),
+    );
     return { now: now.toISOString() };
   });
 }

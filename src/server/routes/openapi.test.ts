@@ -1,14 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../test/test-server.ts';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from '../test/test-server.ts';
 
 // The OpenAPI document and the reference page that renders it.
 
-let server: TestServer;
-
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(() => server.close());
+const server = useTestServer();
 
 describe('GET /apps/api/v1/openapi.json', () => {
   it('is OpenAPI 3.1 with every path and method of the API, the directory and the control API', async () => {

@@ -2,10 +2,12 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configDefaults, parseConfig } from '../config.ts';
 import { embedAllowList } from '../http/embed-origins.ts';
-import { startTestServer, type TestServer } from '../test/test-server.ts';
+import { securityHeaders } from '../http/security-headers.ts';
+import { useTestServer } from '../test/test-server.ts';
 import { webRoutes } from './web.ts';
 
 // The desk's pages and the headers that decide who may frame them: the CSP frame-ancestors
@@ -13,6 +15,7 @@ import { webRoutes } from './web.ts';
 // contradict it, and the same list handed to the desk for its postMessage checks.
 
 const PAGES = ['/', '/calls', '/calls/new/outbound', '/calls/42', '/embed/check'];
+const BUNDLE = `export const words = ${JSON.stringify('switchboard '.repeat(500))};\n`;
 
 function frameAncestors(csp: string | null): string {
   const directive = (csp ?? '')
@@ -35,11 +38,16 @@ describe('the desk pages (a built desk)', () => {
     );
     writeFileSync(join(root, 'assets', 'index-abc123.js'), 'console.log(1)');
     writeFileSync(join(root, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
+    // What the build writes beside an asset (vite-plugin-compression2).
+    writeFileSync(join(root, 'assets', 'page-def456.js'), BUNDLE);
+    writeFileSync(join(root, 'assets', 'page-def456.js.br'), brotliCompressSync(BUNDLE));
+    writeFileSync(join(root, 'assets', 'page-def456.js.gz'), gzipSync(BUNDLE));
     app = Fastify();
     const config = configDefaults({
       EMBED_ALLOWED_ORIGINS: 'https://acme.my.salesforce.com, *.zendesk.com,http://localhost:*',
     });
-    await app.register(webRoutes, { services: { config }, root });
+    await app.register(securityHeaders, { config });
+    await app.register(webRoutes, { root });
     await app.ready();
   });
   afterAll(async () => {
@@ -94,6 +102,38 @@ describe('the desk pages (a built desk)', () => {
     expect(icon.headers['cache-control']).toBe('no-cache');
   });
 
+  it('assets go compressed as the browser accepts, brotli first, and say they vary by it', async () => {
+    const cases: Array<[string | undefined, string | undefined, (b: Buffer) => Buffer]> = [
+      ['gzip, deflate, br, zstd', 'br', brotliDecompressSync],
+      ['gzip, deflate', 'gzip', gunzipSync],
+      ['identity', undefined, (b) => b],
+      [undefined, undefined, (b) => b],
+    ];
+    for (const [accept, encoding, decode] of cases) {
+      const response = await app.inject({
+        url: '/assets/page-def456.js',
+        headers: accept === undefined ? {} : { 'accept-encoding': accept },
+      });
+      expect(response.statusCode, accept).toBe(200);
+      expect(response.headers['content-encoding'], accept).toBe(encoding);
+      expect(response.headers['content-type']).toMatch(
+        /^(text|application)\/javascript; charset=utf-8$/,
+      );
+      expect(response.headers.vary).toBe('Accept-Encoding');
+      expect(response.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+      const bytes = response.rawPayload;
+      if (encoding) expect(bytes.length).toBeLessThan(BUNDLE.length / 10);
+      expect(decode(bytes).toString()).toBe(BUNDLE);
+    }
+    // An asset built without compressed copies is sent as it is.
+    const plain = await app.inject({
+      url: '/assets/index-abc123.js',
+      headers: { 'accept-encoding': 'br, gzip' },
+    });
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body).toBe('console.log(1)');
+  });
+
   it('the policy lets the desk load only its own scripts and talk only to its own server', async () => {
     const csp = (await app.inject({ url: '/calls' })).headers['content-security-policy'] as string;
     expect(csp).toContain("script-src 'self'");
@@ -108,10 +148,8 @@ describe('the desk pages (a built desk)', () => {
 describe('the desk pages (not built)', () => {
   it('say how to build, with the same headers', async () => {
     const app = Fastify();
-    await app.register(webRoutes, {
-      services: { config: configDefaults() },
-      root: join(tmpdir(), 'switchboard-no-such-build'),
-    });
+    await app.register(securityHeaders, { config: configDefaults() });
+    await app.register(webRoutes, { root: join(tmpdir(), 'switchboard-no-such-build') });
     const response = await app.inject({ url: '/calls' });
     expect(response.statusCode).toBe(200);
     expect(response.body).toContain('npm run build');
@@ -123,14 +161,8 @@ describe('the desk pages (not built)', () => {
 });
 
 describe('one list for framing and for messages (the real server)', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer({
-      EMBED_ALLOWED_ORIGINS: 'crm.example.com,*.kustomerapp.com:8443,http://localhost:4188',
-    });
-  });
-  afterAll(async () => {
-    await server?.close();
+  const server = useTestServer({
+    EMBED_ALLOWED_ORIGINS: 'crm.example.com,*.kustomerapp.com:8443,http://localhost:4188',
   });
 
   it('the CSP on the desk and the session the desk reads name the same origins', async () => {

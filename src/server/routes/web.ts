@@ -2,47 +2,18 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, sep } from 'node:path';
-import { embedAllowList } from '../http/embed-origins.ts';
-import type { Services } from '../services.ts';
 
 // The built desk (dist/web): static assets, and index.html for every page of the SPA so
-// that deep links survive a reload. Every response carries the same security headers; the
-// CSP's frame-ancestors comes from EMBED_ALLOWED_ORIGINS, the list the desk also checks
-// postMessage origins against (read from /desk/api/session), so the page that may frame
-// the desk and the page it talks to are always the same. There is deliberately no
-// X-Frame-Options: it cannot name origins, and a browser that honours it would refuse
-// every CRM that frame-ancestors allows.
+// that deep links survive a reload. The security headers (the CSP whose frame-ancestors is
+// EMBED_ALLOWED_ORIGINS, no X-Frame-Options) are set for every response by
+// http/security-headers.ts.
 
-export const WEB_ROOT = join(process.cwd(), 'dist', 'web');
+const WEB_ROOT = join(process.cwd(), 'dist', 'web');
 
 /** The desk's pages: the SPA's routes (react-router), each answered with index.html. */
-export const DESK_PAGES = ['/', '/calls', '/calls/*', '/embed/*', '/sign-in'] as const;
+const DESK_PAGES = ['/', '/calls', '/calls/*', '/embed/*', '/sign-in'] as const;
 
-export function securityHeaders(frameAncestors: string): Record<string, string> {
-  return {
-    'Content-Security-Policy': [
-      "default-src 'self'",
-      "script-src 'self'",
-      // Emotion (MUI) injects style elements at run time.
-      "style-src 'self' 'unsafe-inline'",
-      "img-src 'self' https: data:",
-      "media-src 'self' https:",
-      "connect-src 'self'",
-      "object-src 'none'",
-      "base-uri 'self'",
-      "form-action 'self'",
-      `frame-ancestors ${frameAncestors}`,
-    ].join('; '),
-    'X-Content-Type-Options': 'nosniff',
-    'Referrer-Policy': 'strict-origin-when-cross-origin',
-  };
-}
-
-export async function webRoutes(
-  app: FastifyInstance,
-  { services, root = WEB_ROOT }: { services: Pick<Services, 'config'>; root?: string },
-) {
-  const headers = securityHeaders(embedAllowList(services.config).frameAncestors);
+export async function webRoutes(app: FastifyInstance, { root = WEB_ROOT }: { root?: string } = {}) {
   const indexPath = join(root, 'index.html');
   const built = existsSync(indexPath);
   const index = built
@@ -50,11 +21,7 @@ export async function webRoutes(
     : '<!doctype html><html lang="en"><title>Switchboard</title><p>The desk is not built: run <code>npm run build</code>.</p></html>';
 
   const sendIndex = (reply: FastifyReply) =>
-    reply
-      .headers(headers)
-      .header('Cache-Control', 'no-cache')
-      .type('text/html; charset=utf-8')
-      .send(index);
+    reply.header('Cache-Control', 'no-cache').type('text/html; charset=utf-8').send(index);
 
   if (built) {
     const assets = join(root, 'assets') + sep;
@@ -63,10 +30,14 @@ export async function webRoutes(
       prefix: '/',
       wildcard: false,
       index: false,
+      // The build wrote every asset also as .br and .gz: the one the browser accepts is sent
+      // (brotli first), the plain file to a browser that accepts neither.
+      preCompressed: true,
       // Cache-Control is set here, not by `send` (whose header would override ours).
       cacheControl: false,
       setHeaders: (res, path) => {
-        for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+        // Which file is sent depends on Accept-Encoding: a cache must keep them apart.
+        res.setHeader('Vary', 'Accept-Encoding');
         // Vite names assets by content hash: they never change under the same name.
         res.setHeader(
           'Cache-Control',
@@ -94,6 +65,6 @@ export async function webRoutes(
 /** Paths the API, the emulator or the reference own, and files: never the desk's pages. */
 const NOT_PAGES = /^\/(apps|manager|emulator|desk\/api|docs|healthz)(\/|$)/;
 
-export function isPagePath(path: string): boolean {
+function isPagePath(path: string): boolean {
   return !NOT_PAGES.test(path) && !/\.[a-z0-9]{1,8}$/i.test(path);
 }

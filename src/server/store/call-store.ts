@@ -28,6 +28,24 @@ export interface CallListOrder {
 
 type Statement = ReturnType<Db['prepare']>;
 
+/** A committed change of a call, as the change feed hears of it. */
+export type CallChange =
+  | {
+      kind: 'created' | 'updated';
+      tenantId: number;
+      callId: number;
+      /** The call object's JSON as it is served. */
+      json: string;
+      status: string;
+      /** Its status before this change (null for a new call). */
+      previousStatus: string | null;
+      updatedAt: string;
+      agentEmail: string | null;
+    }
+  | { kind: 'flags'; tenantId: number; callId: number; flags: CustomerFlags };
+
+export type CallChangeListener = (changes: CallChange[]) => void;
+
 interface CallRow {
   body: string;
   internal: string;
@@ -63,7 +81,26 @@ export class CallStore {
     /** Adds derived keys to a call just before it is written (the emulator's allowed_events). */
     private readonly decorate: (stored: StoredCall) => void = () => {},
   ) {
-    this.inTransaction = db.transaction((work: () => unknown) => work()) as <T>(work: () => T) => T;
+    const transaction = db.transaction((work: () => unknown) => work()) as <T>(work: () => T) => T;
+    // Each level of transaction (and savepoint) gathers the changes it made: a level that
+    // commits hands them to the one around it, the outermost to the listeners once SQLite
+    // has committed; a level rolled back drops its own.
+    this.inTransaction = <T>(work: () => T): T => {
+      this.levels.push([]);
+      let committed = false;
+      try {
+        const result = transaction(work);
+        committed = true;
+        return result;
+      } finally {
+        const changes = this.levels.pop()!;
+        if (committed && changes.length > 0) {
+          const outer = this.levels.at(-1);
+          if (outer) outer.push(...changes);
+          else this.emit(changes);
+        }
+      }
+    };
     this.s = {
       // The id the next call will get (AUTOINCREMENT: never one that was used before). The
       // same transaction then inserts the call under it, in one write of the row and its
@@ -82,6 +119,9 @@ export class CallStore {
            end_user_e164 = @end_user_e164, created_at = @created_at, updated_at = @updated_at,
            scheduled_at = @scheduled_at, body = @body, internal = @internal
          WHERE id = @id AND tenant_id = @tenant_id`,
+      ),
+      status: db.prepare<[number, number], { status: string }>(
+        'SELECT status FROM calls WHERE id = ? AND tenant_id = ?',
       ),
       get: db.prepare<[number, number], CallRow>(
         'SELECT body, internal FROM calls WHERE id = ? AND tenant_id = ?',
@@ -131,26 +171,88 @@ export class CallStore {
       const id = this.s.nextCallId.get()!.id;
       const stored = build(id);
       if (stored.call.id !== id) throw new Error(`insert: built call ${stored.call.id}, not ${id}`);
-      return this.write(this.s.insertCall, tenantId, stored);
+      return this.write(this.s.insertCall, tenantId, stored, null);
     });
   }
 
   /** Writes the call and returns its JSON as it is served. */
   save(tenantId: number, stored: StoredCall): string {
-    return this.write(this.s.update, tenantId, stored);
+    const previous =
+      this.listeners.size > 0
+        ? (this.s.status.get(stored.call.id, tenantId)?.status ?? null)
+        : null;
+    return this.write(this.s.update, tenantId, stored, previous);
   }
 
-  private write(statement: Statement, tenantId: number, stored: StoredCall): string {
+  private write(
+    statement: Statement,
+    tenantId: number,
+    stored: StoredCall,
+    previousStatus: string | null,
+  ): string {
     this.decorate(stored);
     const body = JSON.stringify(stored.call);
-    statement.run({
+    const columns = columnsOf(stored.call);
+    const info = statement.run({
       id: stored.call.id,
       tenant_id: tenantId,
-      ...columnsOf(stored.call),
+      ...columns,
       body,
       internal: JSON.stringify(stored.internal),
     });
+    if (info.changes > 0 && this.listeners.size > 0) {
+      this.record({
+        kind: statement === this.s.insertCall ? 'created' : 'updated',
+        tenantId,
+        callId: stored.call.id,
+        json: body,
+        status: stored.call.status,
+        previousStatus,
+        updatedAt: columns.updated_at,
+        agentEmail: columns.agent_email,
+      });
+    }
     return body;
+  }
+
+  private readonly listeners = new Set<CallChangeListener>();
+  /** The changes of each open transaction level, innermost last. */
+  private readonly levels: CallChange[][] = [];
+
+  /**
+   * Hears of every change of a call once it is committed: never from inside a transaction,
+   * never of one that was rolled back. Returns the function that stops listening.
+   */
+  onCommit(listener: CallChangeListener): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  private record(change: CallChange): void {
+    const level = this.levels.at(-1);
+    if (level) {
+      level.push(change);
+      return;
+    }
+    // A write outside CallStore's transactions commits at once, unless someone opened a
+    // transaction this store does not know the end of: then it cannot say when it commits.
+    if (this.db.inTransaction) {
+      throw new Error('CallStore: write calls inside calls.transaction(), not db.transaction()');
+    }
+    this.emit([change]);
+  }
+
+  private emit(changes: CallChange[]): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(changes);
+      } catch (error) {
+        // A listener's failure is its own: the write is committed and answered as such.
+        console.error('[switchboard] a call change listener failed', error);
+      }
+    }
   }
 
   get(tenantId: number, id: number): StoredCall | undefined {
@@ -178,13 +280,16 @@ export class CallStore {
   }
 
   saveFlags(tenantId: number, id: number, flags: CustomerFlags): void {
-    this.s.saveFlags.run({
+    const info = this.s.saveFlags.run({
       id,
       tenant_id: tenantId,
       verified_customer: flags.verified_customer ? 1 : 0,
       bad_actor: flags.bad_actor ? 1 : 0,
       repeat_customer: flags.repeat_customer ? 1 : 0,
     });
+    if (info.changes > 0 && this.listeners.size > 0) {
+      this.record({ kind: 'flags', tenantId, callId: id, flags: { ...flags } });
+    }
   }
 
   transaction<T>(work: () => T): T {
@@ -230,6 +335,10 @@ export class CallStore {
           try {
             outcomes.push({ ok: true, value: this.inTransaction(work) });
           } catch (error) {
+            // Some failures (a full disk, an I/O error) make SQLite roll the whole
+            // transaction back, not just the savepoint: then nothing of the group is
+            // stored, and no later work may run outside it.
+            if (!this.db.inTransaction) throw error;
             outcomes.push({ ok: false, error });
           }
         }

@@ -10,6 +10,12 @@ export interface Tenant {
   clockOffsetMs: number;
 }
 
+/** A committed change of a tenant that the desk shows: its directory, clock, or a reset. */
+export interface TenantChange {
+  kind: 'reset' | 'clock' | 'directory';
+  tenant: Tenant;
+}
+
 interface TenantRow {
   id: number;
   subdomain: string;
@@ -37,6 +43,9 @@ function directoryOf(fixture: TenantFixture): TenantDirectory {
  */
 export class TenantStore {
   private readonly cache = new Map<string, Tenant>();
+  private readonly listeners = new Set<(change: TenantChange) => void>();
+  /** The subdomains the configuration names (configure()). */
+  private active = new Set<string>();
   private readonly statements;
 
   constructor(
@@ -50,6 +59,7 @@ export class TenantStore {
       ),
       saveDirectory: db.prepare('UPDATE tenants SET directory = ? WHERE id = ?'),
       saveClock: db.prepare('UPDATE tenants SET clock_offset_ms = ? WHERE id = ?'),
+      saveToken: db.prepare('UPDATE tenants SET token = ? WHERE id = ?'),
       contactByPhone: db.prepare<[number, string], TenantContact>(
         `SELECT c.id, c.identifier, c.out_contact_id FROM contact_phones p
          JOIN contacts c ON c.tenant_id = p.tenant_id AND c.id = p.contact_id
@@ -70,22 +80,53 @@ export class TenantStore {
     };
   }
 
-  /** Creates the tenant from the fixture unless it exists; an existing one keeps its state. */
-  ensure(subdomain: string, token: string): Tenant {
-    const existing = this.get(subdomain);
-    if (existing) return existing;
+  /** Hears of each committed change; returns the function that stops listening. */
+  onChange(listener: (change: TenantChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  private emit(kind: TenantChange['kind'], tenant: Tenant): void {
+    for (const listener of this.listeners) {
+      try {
+        listener({ kind, tenant });
+      } catch (error) {
+        console.error('[switchboard] a tenant change listener failed', error);
+      }
+    }
+  }
+
+  /**
+   * The tenants the configuration names, each with the token it gives: a new one is
+   * created from the fixture, an existing one keeps its calls and directory and takes the
+   * token it is given now (the old token stops working). A tenant in the database that the
+   * configuration no longer names is no tenant for the API (its data is kept, should it be
+   * named again).
+   */
+  configure(entries: ReadonlyArray<{ subdomain: string; token: string }>): void {
     this.db.transaction(() => {
-      const info = this.statements.insert.run(
-        subdomain,
-        token,
-        JSON.stringify(directoryOf(this.fixture)),
-      );
-      this.seedContacts(Number(info.lastInsertRowid));
+      for (const { subdomain, token } of entries) {
+        const row = this.statements.bySubdomain.get(subdomain);
+        if (!row) {
+          const info = this.statements.insert.run(
+            subdomain,
+            token,
+            JSON.stringify(directoryOf(this.fixture)),
+          );
+          this.seedContacts(Number(info.lastInsertRowid));
+        } else if (row.token !== token) {
+          this.statements.saveToken.run(token, row.id);
+        }
+      }
     })();
-    return this.get(subdomain)!;
+    this.cache.clear();
+    this.active = new Set(entries.map((e) => e.subdomain));
   }
 
   get(subdomain: string): Tenant | undefined {
+    if (!this.active.has(subdomain)) return undefined;
     const cached = this.cache.get(subdomain);
     if (cached) return cached;
     const row = this.statements.bySubdomain.get(subdomain);
@@ -101,9 +142,9 @@ export class TenantStore {
     return tenant;
   }
 
+  /** The configured tenants. */
   all(): Tenant[] {
-    const rows = this.db.prepare<[], { subdomain: string }>('SELECT subdomain FROM tenants').all();
-    return rows.map((r) => this.get(r.subdomain)!);
+    return [...this.active].map((subdomain) => this.get(subdomain)!);
   }
 
   /** The emulator's clock for this tenant: real time, moved by the control API. */
@@ -111,10 +152,31 @@ export class TenantStore {
     return new Date(Date.now() + tenant.clockOffsetMs);
   }
 
-  setClock(tenant: Tenant, nowMs: number): Date {
-    tenant.clockOffsetMs = nowMs - Date.now();
-    this.statements.saveClock.run(tenant.clockOffsetMs, tenant.id);
-    return this.now(tenant);
+  /**
+   * Sets the tenant's clock and runs `then` (the work the new time brings, in the same
+   * transaction): if anything fails to be stored, the clock is where it was. `transaction`
+   * runs the work in one transaction: the call store's, where `then` changes calls, so that
+   * their changes are told once all is committed.
+   */
+  setClock<T>(
+    tenant: Tenant,
+    nowMs: number,
+    then: () => T,
+    transaction: (work: () => T) => T = (work) => this.db.transaction(work)(),
+  ): T {
+    const before = tenant.clockOffsetMs;
+    try {
+      const result = transaction(() => {
+        tenant.clockOffsetMs = nowMs - Date.now();
+        this.statements.saveClock.run(tenant.clockOffsetMs, tenant.id);
+        return then();
+      });
+      this.emit('clock', tenant);
+      return result;
+    } catch (error) {
+      tenant.clockOffsetMs = before;
+      throw error;
+    }
   }
 
   /** Applies a change to the directory and persists it; the change must not throw halfway. */
@@ -123,6 +185,7 @@ export class TenantStore {
     change(next);
     this.statements.saveDirectory.run(JSON.stringify(next), tenant.id);
     tenant.directory = next;
+    this.emit('directory', tenant);
   }
 
   /** The tenant is the fixture again, with no calls, and its clock is real time. */
@@ -138,6 +201,7 @@ export class TenantStore {
     })();
     tenant.directory = directory;
     tenant.clockOffsetMs = 0;
+    this.emit('reset', tenant);
   }
 
   /** The CRM contact with this number, or a new one (inbound and scheduled calls). */

@@ -5,7 +5,7 @@ import type { RawResponse, TestServer } from './test-server.ts';
 // that put the fixture tenant into each state, and exact-answer assertions.
 
 /** Every key of the seed's call object (seed-call-api.txt, "Call object"). */
-export const SEED_CALL_KEYS = [
+const SEED_CALL_KEYS = [
   'id',
   'parent_id',
   'lang',
@@ -45,7 +45,7 @@ export const SEED_CALL_KEYS = [
 ] as const;
 
 /** The keys CALL-API.md adds to the seed's call object. */
-export const ADDED_CALL_KEYS = [
+const ADDED_CALL_KEYS = [
   'deflection_details',
   'offer_type',
   'offer_events',
@@ -54,7 +54,7 @@ export const ADDED_CALL_KEYS = [
   'updated_at',
 ] as const;
 
-export const SEED_MENU_KEYS = [
+const SEED_MENU_KEYS = [
   'id',
   'name',
   'parent_id',
@@ -64,7 +64,7 @@ export const SEED_MENU_KEYS = [
   'menu_type',
   'output_msg',
 ];
-export const SEED_PARTICIPANT_KEYS = [
+const SEED_PARTICIPANT_KEYS = [
   'id',
   'type',
   'status',
@@ -79,7 +79,7 @@ export const SEED_PARTICIPANT_KEYS = [
 ];
 
 /** UTC ISO 8601 with milliseconds, as CALL-API.md says every timestamp is. */
-export const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 export type Json = Record<string, unknown>;
 

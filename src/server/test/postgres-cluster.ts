@@ -11,7 +11,7 @@ import { freePort } from './free-port.ts';
 // (nothing but this machine reaches it), removed when stopped. PostgreSQL refuses to run as
 // root, so as root the cluster runs as a system user of its own, created the first time.
 
-export const TEST_SYSTEM_USER = 'switchboard-test';
+const TEST_SYSTEM_USER = 'switchboard-test';
 const ROLE = 'switchboard';
 
 export interface PostgresCluster {
@@ -36,7 +36,7 @@ export interface ClusterOptions {
 }
 
 /** Where Debian (or the PATH) keeps `initdb` and `postgres`. */
-export function postgresBinDir(): string {
+function postgresBinDir(): string {
   const fromEnv = process.env.POSTGRES_BIN_DIR;
   if (fromEnv) return fromEnv;
   const debian = '/usr/lib/postgresql';

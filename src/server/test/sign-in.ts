@@ -2,7 +2,7 @@
 // identity provider's redirects and its account page (the button with the agent's e-mail),
 // back to the desk's callback, with cookies kept per host the way a browser keeps them.
 
-export class CookieJar {
+class CookieJar {
   private readonly byHost = new Map<string, Map<string, string>>();
   /** Every Set-Cookie line received, as sent. */
   readonly received: string[] = [];

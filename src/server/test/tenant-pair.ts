@@ -9,7 +9,7 @@ import { startTestServer, type TestServer } from './test-server.ts';
 // Several fronting servers sharing one PostgreSQL database (DATABASE_URL) are one client of
 // the identity provider, one redirect URI each.
 
-export const FRONT_CLIENT = { id: 'front-desk', secret: 'front-desk-secret' };
+const FRONT_CLIENT = { id: 'front-desk', secret: 'front-desk-secret' };
 
 export interface TenantPair {
   tenant: TestServer;
@@ -31,7 +31,11 @@ export async function startTenantFleet(
   } = {},
 ): Promise<TenantFleet> {
   // The fronts' addresses go into the tenant's client list before any starts.
-  const ports = await Promise.all(Array.from({ length: options.fronts ?? 1 }, () => freePort()));
+  const count = options.fronts ?? 1;
+  const ports =
+    count === 1 && options.front?.PORT !== undefined
+      ? [options.front.PORT]
+      : await Promise.all(Array.from({ length: count }, () => freePort()));
   const tenant = await startTestServer({
     RATE_LIMIT_PER_SECOND: 10,
     DEV_IDP_CLIENTS: ports
@@ -55,8 +59,8 @@ export async function startTenantFleet(
           OIDC_ISSUER: `${tenant.baseUrl}/dev-idp`,
           OIDC_CLIENT_ID: FRONT_CLIENT.id,
           OIDC_CLIENT_SECRET: FRONT_CLIENT.secret,
-          PORT: port,
           ...options.front,
+          PORT: port,
         }),
       );
     }

@@ -10,7 +10,7 @@ import Link from '@mui/material/Link';
 import Toolbar from '@mui/material/Toolbar';
 import Typography from '@mui/material/Typography';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { FormattedMessage, useIntl } from 'react-intl';
 import { Navigate, Outlet, useLocation, useNavigation, useSearchParams } from 'react-router';
 import { useQueuedCallWatch } from '../calls/call-list/queued-call-watch.ts';
@@ -19,9 +19,9 @@ import { useUnseenCalls } from '../desk/attention.ts';
 import { useDeskAuth } from '../desk/auth.tsx';
 import { useDeskEvents } from '../desk/desk-events.tsx';
 import { OfflineBanner } from '../desk/offline-banner.tsx';
+import { LiveBanner, LiveIndicator } from '../desk/live-banner.tsx';
 import { PageFocusProvider } from '../desk/page-focus.tsx';
 import { sessionQueries } from '../desk/session-queries.ts';
-import { SignInPage } from '../desk/sign-in-page.tsx';
 import { useFramed } from '../embed/embed-context.tsx';
 import { isCallApiError } from '../lib/api-error.ts';
 import { LanguagePicker, NotificationsToggle, ThemePicker } from './desk-settings.tsx';
@@ -30,6 +30,11 @@ import { LanguagePicker, NotificationsToggle, ThemePicker } from './desk-setting
 function returnPath(value: string | null): string {
   return value && /^\/(?![/\\])/.test(value) && value !== '/sign-in' ? value : '/calls';
 }
+
+// Only a desk nobody is signed in to shows it: not in every page's first load.
+const SignInPage = lazy(async () => ({
+  default: (await import('../desk/sign-in-page.tsx')).SignInPage,
+}));
 
 /** Pages that work without anybody signed in: the integrator's diagnostics. */
 const OPEN_PAGES = ['/embed/check'];
@@ -204,6 +209,7 @@ export function AppShell() {
                 label={intl.formatMessage({ id: 'shell.emulator', defaultMessage: 'Emulator' })}
               />
             )}
+            <LiveIndicator />
             <Box sx={{ flexGrow: 1 }} />
             {agent && (
               <AccountMenu
@@ -257,6 +263,7 @@ export function AppShell() {
           )}
         </AppBar>
         <OfflineBanner />
+        <LiveBanner />
         <Container
           component="main"
           id="main"
@@ -269,14 +276,16 @@ export function AppShell() {
           ) : agent && onSignInPage ? (
             <Navigate to={returnPath(searchParams.get('return_to'))} replace />
           ) : unauthenticated || onSignInPage ? (
-            <SignInPage
-              framed={framed}
-              returnTo={
-                onSignInPage ? returnPath(searchParams.get('return_to')) : `${pathname}${search}`
-              }
-              error={onSignInPage ? searchParams.get('error') : null}
-              ended={ended}
-            />
+            <Suspense fallback={null}>
+              <SignInPage
+                framed={framed}
+                returnTo={
+                  onSignInPage ? returnPath(searchParams.get('return_to')) : `${pathname}${search}`
+                }
+                error={onSignInPage ? searchParams.get('error') : null}
+                ended={ended}
+              />
+            </Suspense>
           ) : (
             // Signed in, or not known yet (the page paints at once and the agent's details
             // arrive with the session), or the server is out of reach (each page says so).

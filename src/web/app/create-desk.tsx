@@ -8,6 +8,7 @@ import { createBrowserRouter, createMemoryRouter, RouterProvider } from 'react-r
 import type { CallApiClient } from '../../contract/client.ts';
 import { CallApiClientProvider, createDeskApiClient } from '../desk/api-client.tsx';
 import { createDeskAuth, DeskAuthProvider, type DeskAuth } from '../desk/auth.tsx';
+import { trackFeedPosition } from '../desk/live-status.ts';
 import { dialPath, type DeskController } from '../desk/desk-controller.ts';
 import { PagePreloadProvider } from '../desk/page-preload.tsx';
 import { createDeskEvents, DeskEventsProvider, type DeskEvents } from '../desk/desk-events.tsx';
@@ -25,7 +26,7 @@ import { deskTheme } from './theme.ts';
 // it composes the kit (desk/), the features and the routes, and nothing imports it but
 // the entry point and the tests that render the whole desk.
 
-export type DeskRouter = ReturnType<typeof createBrowserRouter>;
+type DeskRouter = ReturnType<typeof createBrowserRouter>;
 
 export interface Desk {
   client: CallApiClient;
@@ -59,7 +60,7 @@ export function createDesk(options: DeskOptions = {}): Desk {
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.sessionToken ? { token: options.sessionToken } : {}),
   });
-  const client = createDeskApiClient(apiBaseUrl, auth.fetch);
+  const client = createDeskApiClient(apiBaseUrl, trackFeedPosition(auth.fetch));
   const queryClient = createDeskQueryClient();
   const router = options.initialEntries
     ? createMemoryRouter(deskRoutes, { initialEntries: options.initialEntries })

@@ -4,7 +4,9 @@ import { LinkBehavior } from './link-behavior.tsx';
 // The desk's one theme, light and dark. The scheme follows the system (prefers-color-scheme)
 // until the agent picks one in the app bar; MUI keeps the choice in localStorage and
 // switches by a data attribute on <html>, through CSS variables, so a
-// switch needs no re-render.
+// switch needs no re-render. Motion follows the system: with prefers-reduced-motion MUI's
+// own transitions (dialogs, menus, collapses) and ripples end at once, and the CSS
+// transitions of its controls (a button's colour on focus) are off.
 
 /** A focus ring a keyboard user finds at once, in either scheme: thick, offset, high contrast. */
 const focusRing = {
@@ -22,6 +24,7 @@ declare module '@mui/material/styles' {
 }
 
 export const deskTheme = createTheme({
+  motion: { reducedMotion: 'system' },
   cssVariables: { colorSchemeSelector: 'data' },
   colorSchemes: {
     light: {
@@ -47,6 +50,17 @@ export const deskTheme = createTheme({
   },
   shape: { borderRadius: 8 },
   components: {
+    MuiCssBaseline: {
+      styleOverrides: {
+        '@media (prefers-reduced-motion: reduce)': {
+          '*, *::before, *::after': {
+            transitionDuration: '0s !important',
+            transitionDelay: '0s !important',
+            scrollBehavior: 'auto !important',
+          },
+        },
+      },
+    },
     MuiTextField: { defaultProps: { fullWidth: true, size: 'small' } },
     MuiButton: { defaultProps: { disableElevation: true } },
     MuiButtonBase: {

@@ -39,7 +39,7 @@ function subscribe(listener: () => void) {
 }
 
 /** The words once loaded (asked for by the first component that needs them). */
-export function useApiErrorWords(): Words | undefined {
+function useApiErrorWords(): Words | undefined {
   const current = useSyncExternalStore(
     subscribe,
     () => words,

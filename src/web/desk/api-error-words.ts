@@ -158,6 +158,30 @@ const words = defineMessages({
     id: 'apiError.internal',
     defaultMessage: 'The server had a problem. Try again in a moment.',
   },
+  tooManyFailedLogins: {
+    id: 'apiError.tooManyFailedLogins',
+    defaultMessage:
+      'Too many failed sign-ins to the Call API from here. Wait a moment and try again.',
+  },
+  storageFull: {
+    id: 'apiError.storageFull',
+    defaultMessage:
+      'The server’s storage is full: nothing was saved. Tell whoever runs the server.',
+  },
+  storageUnavailable: {
+    id: 'apiError.storageUnavailable',
+    defaultMessage:
+      'The server cannot store anything right now: nothing was saved. Try again later, or tell whoever runs the server.',
+  },
+  bodyNotUtf8: {
+    id: 'apiError.bodyNotUtf8',
+    defaultMessage: 'The request was not valid text. Reload the page and try again.',
+  },
+  bodyNotWellFormed: {
+    id: 'apiError.bodyNotWellFormed',
+    defaultMessage:
+      'The request held characters no field can take. Change what you typed and try again.',
+  },
   onlyScheduledCanBeCancelled: {
     id: 'apiError.onlyScheduledCanBeCancelled',
     defaultMessage: 'Only a call that is still scheduled can be cancelled; this one has moved on.',

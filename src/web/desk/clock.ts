@@ -11,7 +11,10 @@ export function deskNow(): number {
   return Date.now() + offsetMs;
 }
 
-/** Moves the desk's clock by `ms` from the browser's (the server's clock offset). */
+/**
+ * Moves the desk's clock by `ms` from the browser's (the server's clock offset).
+ * @public The seam for the live feed's clock offset (not yet wired).
+ */
 export function setDeskClockOffset(ms: number): void {
   offsetMs = Number.isFinite(ms) ? ms : 0;
 }

@@ -20,7 +20,7 @@ export type DeskEvent =
   /** The session ended: the agent signed out, or it expired (or was ended on the server). */
   | { type: 'session.ended'; reason: 'signed_out' | 'expired' };
 
-export type DeskEventListener = (event: DeskEvent) => void;
+type DeskEventListener = (event: DeskEvent) => void;
 
 export interface DeskEvents {
   emit(event: DeskEvent): void;

@@ -19,18 +19,18 @@ import { readStored, writeStored } from '../lib/storage.ts';
 
 export const DESK_LOCALES = ['en', 'es'] as const;
 export type DeskLocale = (typeof DESK_LOCALES)[number];
-export const DEFAULT_LOCALE: DeskLocale = 'en';
+const DEFAULT_LOCALE: DeskLocale = 'en';
 
 const STORAGE_KEY = 'switchboard:locale';
 
 type Catalogue = Record<string, MessageFormatElement[]>;
 
-export function isDeskLocale(value: unknown): value is DeskLocale {
+function isDeskLocale(value: unknown): value is DeskLocale {
   return typeof value === 'string' && (DESK_LOCALES as readonly string[]).includes(value);
 }
 
 /** The stored choice, else the first of the browser's languages the desk speaks, else English. */
-export function pickLocale(
+function pickLocale(
   stored: string | null,
   browserLanguages: readonly string[] = typeof navigator === 'undefined'
     ? []

@@ -13,7 +13,7 @@ function subscribe(listener: () => void) {
 
 const isOnline = () => (typeof navigator === 'undefined' ? true : navigator.onLine !== false);
 
-export function useOnline(): boolean {
+function useOnline(): boolean {
   return useSyncExternalStore(subscribe, isOnline, () => true);
 }
 

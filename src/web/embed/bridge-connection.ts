@@ -26,9 +26,9 @@ import { parseHostMessage, preview, typeOf } from './host-messages.ts';
 const MAX_PENDING = 50;
 /** Entries the diagnostics page can show. */
 const MAX_LOG = 100;
-export const LOG_PREFIX = '[switchboard]';
+const LOG_PREFIX = '[switchboard]';
 
-export type BridgeStatus =
+type BridgeStatus =
   /** The desk is in a tab of its own: no messages either way. */
   | 'not-framed'
   /** Reading the allowlist from the server. */

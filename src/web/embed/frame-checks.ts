@@ -6,7 +6,7 @@
 import { defineMessages, type MessageDescriptor } from 'react-intl';
 import { valueMessages } from '../lib/message-table.ts';
 
-export type CheckOutcome = 'works' | 'blocked' | 'unknown';
+type CheckOutcome = 'works' | 'blocked' | 'unknown';
 
 export interface CheckResult {
   outcome: CheckOutcome;

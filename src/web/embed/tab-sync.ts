@@ -2,6 +2,7 @@ import type { QueryClient } from '@tanstack/react-query';
 import type { CallApiClient } from '../../contract/client.ts';
 import { callQueries } from '../calls/api/call-queries.ts';
 import type { DeskEvent, DeskEvents } from '../desk/desk-events.tsx';
+import { isLiveFeedUp } from '../desk/live-status.ts';
 
 // Several tabs (or several frames in one CRM page) of the desk stay consistent: what the
 // server accepted in one tab is announced on a BroadcastChannel, and the others invalidate
@@ -15,7 +16,7 @@ import type { DeskEvent, DeskEvents } from '../desk/desk-events.tsx';
 
 export const TAB_SYNC_CHANNEL = 'switchboard:tabs:v1';
 
-export type TabSyncMessage =
+type TabSyncMessage =
   | { kind: 'call.created'; id: number }
   | { kind: 'call.changed'; id: number }
   | { kind: 'customer_flag.changed'; id: number };
@@ -63,7 +64,7 @@ function isEnvelope(data: unknown): data is Envelope {
 }
 
 /** What one desk event tells the other tabs; null when nothing. */
-export function tabMessageFor(event: DeskEvent): TabSyncMessage | null {
+function tabMessageFor(event: DeskEvent): TabSyncMessage | null {
   switch (event.type) {
     case 'call.created':
       return { kind: 'call.created', id: event.call.id };
@@ -77,7 +78,7 @@ export function tabMessageFor(event: DeskEvent): TabSyncMessage | null {
 }
 
 /** The queries a change in another tab makes stale. */
-export function staleKeysFor(
+function staleKeysFor(
   client: CallApiClient,
   message: TabSyncMessage,
 ): ReadonlyArray<readonly unknown[]> {
@@ -118,6 +119,8 @@ export function startTabSync({
 
   channel.addEventListener('message', (event) => {
     if (!isEnvelope(event.data) || event.data.from === self) return;
+    // While the live feed is up, every tab hears of the change from the server itself.
+    if (isLiveFeedUp()) return;
     for (const queryKey of staleKeysFor(client, event.data.message)) {
       void queryClient.invalidateQueries({ queryKey });
     }

@@ -24,9 +24,6 @@ export interface DeskTestServer {
   close(): Promise<void>;
 }
 
-/** Outbound calls for another agent: the admin's role may (DESK_ACT_FOR_OTHERS_ROLES). */
-export const ACTS_FOR_OTHERS = 'admin@somedomain.com';
-
 export async function startDeskServer(env: Record<string, string> = {}): Promise<DeskTestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-web-test-'));
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {

@@ -6,13 +6,22 @@ import {
 } from '../../../contract/call-constants.ts';
 import type { Call } from '../../../contract/calls.ts';
 import type { CallApiClient, CallPage } from '../../../contract/client.ts';
+import { isLiveFeedUp } from '../../desk/live-status.ts';
 
 // Query keys and fetchers, one factory per resource: hooks, prefetching, invalidation and
 // optimistic updates all build their keys here.
 
-/** How often a live call (not terminal) and the open list are re-read. */
-export const LIVE_CALL_POLL_MS = 2_000;
+/**
+ * How often a live call (not terminal) and the open list are re-read while the live feed
+ * is down. While it is up, changes arrive by themselves: nothing polls, and what the feed
+ * keeps current is never stale by age.
+ */
+const LIVE_CALL_POLL_MS = 2_000;
 export const LIST_POLL_MS = 5_000;
+const STALE_MS = 5_000;
+
+const whileFeedDown = (ms: number): number | false => (isLiveFeedUp() ? false : ms);
+const staleUnlessLive = (): number => (isLiveFeedUp() ? Infinity : STALE_MS);
 
 function compareBy(query: CallListQuery): (a: Call, b: Call) => number {
   const column = query.sort_column ?? 'created_at';
@@ -29,7 +38,7 @@ function compareBy(query: CallListQuery): (a: Call, b: Call) => number {
  * API filters by one status at a time: each is asked for the calls up to this page, in the
  * same order, and the answers are merged (docs/decisions/0033-the-list-s-views.md).
  */
-export async function listCallsInStatuses(
+async function listCallsInStatuses(
   client: CallApiClient,
   query: CallListQuery,
   statuses: readonly string[],
@@ -74,7 +83,8 @@ export const callQueries = {
               signal,
             ),
       placeholderData: keepPreviousData,
-      refetchInterval: LIST_POLL_MS,
+      refetchInterval: () => whileFeedDown(LIST_POLL_MS),
+      staleTime: staleUnlessLive,
     }),
   details: () => [...callQueries.all(), 'detail'] as const,
   detail: (client: CallApiClient, id: number) =>
@@ -85,8 +95,9 @@ export const callQueries = {
       refetchInterval: (query) => {
         const call = query.state.data;
         if (query.state.status === 'error') return false;
-        return call && isTerminalStatus(call.status) ? false : LIVE_CALL_POLL_MS;
+        return call && isTerminalStatus(call.status) ? false : whileFeedDown(LIVE_CALL_POLL_MS);
       },
+      staleTime: staleUnlessLive,
     }),
   /**
    * A call looked up by the id typed in the list's search: not polled, a 404 is an answer,
@@ -102,6 +113,7 @@ export const callQueries = {
     queryOptions({
       queryKey: [...callQueries.all(), 'flags', id] as const,
       queryFn: ({ signal }) => client.getCustomerFlags(id, signal),
+      staleTime: staleUnlessLive,
     }),
   /** Flag changes and cancels made through the desk, by agent (the desk server's audit log). */
   history: (client: CallApiClient, id: number) =>

@@ -22,13 +22,7 @@ import { PhoneNumber } from '../common/phone-number.tsx';
 // does not have is left out rather than shown as "—".
 
 /** A link when the URL is http(s), else the text as it came. */
-export function SafeLink({
-  url,
-  children,
-}: {
-  url: string | null | undefined;
-  children?: ReactNode;
-}) {
+function SafeLink({ url, children }: { url: string | null | undefined; children?: ReactNode }) {
   const intl = useIntl();
   const href = safeHttpUrl(url);
   if (!url) return null;
@@ -77,7 +71,7 @@ function Worded({ words, raw }: { words: string; raw: string }) {
 
 type Item = readonly [key: string, term: ReactNode, value: ReactNode];
 
-export function Fields({ items }: { items: ReadonlyArray<Item | false | null | undefined | ''> }) {
+function Fields({ items }: { items: ReadonlyArray<Item | false | null | undefined | ''> }) {
   const shown = items.filter((item): item is Item => Boolean(item));
   return (
     <Box
@@ -109,7 +103,7 @@ export function Fields({ items }: { items: ReadonlyArray<Item | false | null | u
   );
 }
 
-export function MenuPathBreadcrumb({ call }: { call: Call }) {
+function MenuPathBreadcrumb({ call }: { call: Call }) {
   const client = useCallApiClient();
   const intl = useIntl();
   const menus = useQuery(directoryQueries.menus(client));

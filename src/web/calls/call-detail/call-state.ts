@@ -21,11 +21,6 @@ function lastHoldStart(call: Call): string | null {
   return null;
 }
 
-/** Whether the call is on hold now (a hold recorded and not yet resumed). */
-export function isOnHold(call: Call): boolean {
-  return call.status === 'connected' && lastHoldStart(call) !== null;
-}
-
 const SINCE_FIELD: Readonly<Record<string, keyof Call>> = {
   selecting: 'created_at',
   queued: 'queued_at',

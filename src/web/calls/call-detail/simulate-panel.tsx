@@ -44,7 +44,7 @@ const EVENT_WORDS = defineMessages({
 });
 
 /** The events the call accepts now: the server's word (allowed_events) where it gives it. */
-export function allowedEventsFor(call: Call): EventType[] {
+function allowedEventsFor(call: Call): EventType[] {
   const fromServer = (call as Call & { allowed_events?: unknown }).allowed_events;
   if (Array.isArray(fromServer)) {
     return fromServer.filter((e): e is EventType => typeof e === 'string' && e in EVENT_WORDS);

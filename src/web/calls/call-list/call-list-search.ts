@@ -12,7 +12,7 @@ import { STATUS_GROUPS, STATUSES_OF, type StatusGroup } from '../common/call-wor
 // a deep link or a reload shows the same page, and the back button steps through filters.
 
 export const PER_PAGE_OPTIONS = [10, 25, 50, 100] as const;
-export const LIST_VIEWS = ['all', 'mine', 'active'] as const;
+const LIST_VIEWS = ['all', 'mine', 'active'] as const;
 export type ListView = (typeof LIST_VIEWS)[number];
 export type SortColumn = (typeof SORT_COLUMNS)[number];
 

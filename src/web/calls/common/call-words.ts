@@ -46,7 +46,7 @@ export const STATUSES_OF: Readonly<Record<StatusGroup, readonly string[]>> = {
   ],
 };
 
-export function statusGroup(status: string): StatusGroup | undefined {
+function statusGroup(status: string): StatusGroup | undefined {
   for (const group of STATUS_GROUPS) if (STATUSES_OF[group].includes(status)) return group;
   return isTerminalStatus(status) ? 'ended' : undefined;
 }
@@ -177,7 +177,7 @@ export function isKnownFailReason(reason: string): boolean {
  * Who ended the call, in words; undefined when nobody knows (`disconnected_by_unknown`
  * says nothing an agent can use).
  */
-export function disconnectedByWords_(intl: IntlShape, value: string | null | undefined) {
+function disconnectedByWords_(intl: IntlShape, value: string | null | undefined) {
   if (!value || value === 'disconnected_by_unknown') return undefined;
   return lookup(intl, disconnectedByWords, value);
 }

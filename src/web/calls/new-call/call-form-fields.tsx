@@ -269,7 +269,7 @@ function closedReason(intl: IntlShape, state: string, words: CallWords): string 
 }
 
 /** Menus of the types this call type accepts; closed ones stay listed, disabled, with why. */
-export function menuOptions(
+function menuOptions(
   menus: DirectoryMenu[],
   callType: CallType,
   intl: IntlShape,

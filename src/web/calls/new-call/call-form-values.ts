@@ -39,7 +39,7 @@ export interface CallFormValues {
 export type CallFormField = keyof CallFormValues;
 
 /** The inputs each call type takes (CALL-API.md), in the order the form shows them. */
-export const FIELDS_FOR: Readonly<Record<NewCallKind, readonly CallFormField[]>> = {
+const FIELDS_FOR: Readonly<Record<NewCallKind, readonly CallFormField[]>> = {
   outbound: ['agent_email', 'end_user_number', 'ticket_id', 'outbound_number', 'lang'],
   inbound: [
     'menu_id',
@@ -122,7 +122,7 @@ const digitsOnly = /^\d+$/;
 const asId = (value: string) =>
   digitsOnly.test(value.trim()) ? Number(value.trim()) : value.trim();
 
-export function toOutboundRequest(values: CallFormValues): OutboundCallRequest {
+function toOutboundRequest(values: CallFormValues): OutboundCallRequest {
   const body: OutboundCallRequest = {
     call_type: 'Voice Outbound (API)',
     agent_email: values.agent_email.trim(),
@@ -134,7 +134,7 @@ export function toOutboundRequest(values: CallFormValues): OutboundCallRequest {
   return body;
 }
 
-export function toInboundRequest(values: CallFormValues): InboundCallRequest {
+function toInboundRequest(values: CallFormValues): InboundCallRequest {
   const body = { call_type: CALL_TYPE_FOR.inbound } as InboundCallRequest;
   put(body, 'menu_id', values.menu_id.trim() === '' ? undefined : asId(values.menu_id));
   put(body, 'end_user_number', values.end_user_number.trim());
@@ -145,7 +145,7 @@ export function toInboundRequest(values: CallFormValues): InboundCallRequest {
   return body;
 }
 
-export function toScheduledRequest(values: CallFormValues): ScheduledCallRequest {
+function toScheduledRequest(values: CallFormValues): ScheduledCallRequest {
   const body = { call_type: CALL_TYPE_FOR.scheduled } as ScheduledCallRequest;
   put(body, 'menu_id', values.menu_id.trim() === '' ? undefined : asId(values.menu_id));
   put(body, 'call_id', values.call_id.trim() === '' ? undefined : asId(values.call_id));

@@ -46,7 +46,7 @@ export function phoneCountry(number: string): CountryCode | undefined {
   return parsed.country ?? parsed.getPossibleCountries()[0];
 }
 
-export function timeZonesForCountry(country: string): string[] {
+function timeZonesForCountry(country: string): string[] {
   try {
     const locale = new Intl.Locale(`und-${country}`) as Intl.Locale & {
       getTimeZones?: () => string[] | undefined;
@@ -99,7 +99,7 @@ function wallClock(
 }
 
 /** What time it will be for the customer: their country, and a time or a range over its zones. */
-export interface CustomerTime {
+interface CustomerTime {
   where: string;
   first: string;
   /** Set when the country's zones disagree (US, Canada, Australia...). */
