@@ -260,7 +260,6 @@ export async function buildApp({ config, logger = false }: AppOptions): Promise<
     await background?.close();
     budget.close();
     await store.close();
-    await postgres?.close();
   });
   const live = await startLiveServer(app, {
     config,
@@ -268,6 +267,11 @@ export async function buildApp({ config, logger = false }: AppOptions): Promise<
     upstream: budget,
     sessions,
     log: app.log,
+    ...(postgres && { postgres }),
+  });
+  // After the live feed's own, which still use it while they stop.
+  app.addHook('onClose', async () => {
+    await postgres?.close();
   });
   app.decorate('desk', {
     store,

@@ -13,11 +13,18 @@ export interface LeadershipOptions {
   retryMs?: number;
   /** Called when this server takes the lock (true) or loses it (false). */
   onChange: (leader: boolean) => void;
+  /**
+   * Whether this server wants the lock now (the live feed's: while it has a desk). One that
+   * does not lets it go at its next turn, and asks for it again only once it does.
+   */
+  wanted?: () => boolean;
   log?: { warn(details: object, message: string): void };
 }
 
 export interface Leadership {
   readonly leader: boolean;
+  /** Takes a turn now rather than at the next tick (this server just came to want the lock). */
+  nudge(): void;
   /** Lets the lock go (the server is closing): another server takes over at once. */
   close(): Promise<void>;
 }
@@ -46,6 +53,9 @@ export function holdLeadership(db: Postgres, options: LeadershipOptions): Leader
 
   const once = async () => {
     if (closed) return;
+    const wanted = options.wanted?.() ?? true;
+    // Neither holding nor wanting it: nothing to ask the database.
+    if (!leader && !wanted) return;
     try {
       if (!client) {
         const fresh = new pg.Client({ ...db.clientConfig, keepAlive: true });
@@ -60,10 +70,13 @@ export function holdLeadership(db: Postgres, options: LeadershipOptions): Leader
         }
         client = fresh;
       }
-      if (leader) {
+      if (leader && !wanted) {
+        await client.query('SELECT pg_advisory_unlock($1, $2)', [LOCK_CLASS, options.lock]);
+        setLeader(false);
+      } else if (leader) {
         // Still connected, so still holding it.
         await client.query('SELECT 1');
-      } else {
+      } else if (wanted) {
         const { rows } = await client.query<{ ok: boolean }>(
           'SELECT pg_try_advisory_lock($1, $2) AS ok',
           [LOCK_CLASS, options.lock],
@@ -75,18 +88,27 @@ export function holdLeadership(db: Postgres, options: LeadershipOptions): Leader
     }
   };
 
-  const schedule = () => {
+  let nudged = false;
+  const schedule = (delayMs = retryMs) => {
     if (closed) return;
+    clearTimeout(timer);
     timer = setTimeout(() => {
-      turn = once().finally(schedule);
-    }, retryMs);
+      nudged = false;
+      turn = once().finally(() => schedule());
+    }, delayMs);
     timer.unref();
   };
-  turn = once().finally(schedule);
+  turn = once().finally(() => schedule());
 
   return {
     get leader() {
       return leader;
+    },
+    nudge() {
+      if (closed || nudged) return;
+      nudged = true;
+      // After the turn under way, if any.
+      void turn.then(() => schedule(0));
     },
     async close() {
       closed = true;

@@ -13,6 +13,10 @@ export const LOCKS = {
   migrations: 1,
   /** The server that does the background reads for all: the tenant poller, the agent check. */
   background: 2,
+  /** The server that reads the tenant for the live feed: held only while it has desks. */
+  liveFeed: 3,
+  /** Taken by each append to the live feed's history, so that ids commit in order. */
+  liveAppend: 4,
 } as const;
 
 // int8 (counts, ids, times in ms) as JS numbers: all ours fit in 2^53.
