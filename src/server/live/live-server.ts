@@ -43,6 +43,12 @@ export interface LiveServer {
   /** For the desk API: the stream's route, and what its writes tell the feed. */
   desk: DeskLiveOptions;
   stats(): { hub: FeedHubStats; tenant?: TenantFeedStats };
+  /**
+   * Whether this server reads the tenant for the live feed now: always one fronting a
+   * tenant alone; of several sharing a database, the one holding the lock (none while no
+   * desk is connected anywhere).
+   */
+  readsTenant(): boolean;
 }
 
 /** How often the sessions of open streams are looked at (and kept alive). */
@@ -182,6 +188,7 @@ export async function startLiveServer(
     hub,
     desk,
     stats: () => ({ hub: hub.stats(), ...(tenantFeed ? { tenant: tenantFeed.stats() } : {}) }),
+    readsTenant: () => Boolean(tenantFeed) && (leadership?.leader ?? true),
   };
 }
 
@@ -239,9 +246,21 @@ function sharedReader({
           : 'this server reads it no longer',
       );
       if (!leader) return;
-      // Go on from where the last reader stopped, and with what was handed over meanwhile.
-      feed.wake();
-      void take();
+      // Go on from where the last reader stopped: that look covers whatever was handed over
+      // until now (a change before it, seen by it), so the desks are not sent it twice, nor
+      // events from while no desk was connected anywhere (nobody read them then).
+      void store
+        .discardHandedOver()
+        .catch((error: unknown) =>
+          log.warn(
+            { err: error },
+            'live feed: the handed-over webhook events could not be dropped',
+          ),
+        )
+        .then(() => {
+          feed.wake();
+          void take();
+        });
     },
     log,
   });

@@ -191,6 +191,14 @@ export class PostgresLiveStore implements LiveStore {
     return rows.map((r) => r.event);
   }
 
+  /**
+   * Drops what was handed over so far: a server that starts reading the tenant looks from
+   * the shared cursor, which covers every change those events were about.
+   */
+  async discardHandedOver(): Promise<void> {
+    await this.db.pool.query('DELETE FROM live_handed_over');
+  }
+
   /** The pool is the server's, closed with it. */
   close(): void {}
 

@@ -26,6 +26,8 @@ export interface TenantFleet {
 export async function startTenantFleet(
   options: {
     fronts?: number;
+    /** The fronts' ports (chosen by the OS unless given). */
+    ports?: number[];
     tenant?: Partial<ServerConfig>;
     front?: Partial<ServerConfig>;
   } = {},
@@ -33,9 +35,10 @@ export async function startTenantFleet(
   // The fronts' addresses go into the tenant's client list before any starts.
   const count = options.fronts ?? 1;
   const ports =
-    count === 1 && options.front?.PORT !== undefined
+    options.ports ??
+    (count === 1 && options.front?.PORT !== undefined
       ? [options.front.PORT]
-      : await Promise.all(Array.from({ length: count }, () => freePort()));
+      : await Promise.all(Array.from({ length: count }, () => freePort())));
   const tenant = await startTestServer({
     RATE_LIMIT_PER_SECOND: 10,
     DEV_IDP_CLIENTS: ports
