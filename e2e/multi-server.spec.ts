@@ -31,6 +31,27 @@ test.beforeEach(async () => {
   await tenant.reset();
 });
 
+const upToDate = (page: Page) => page.getByRole('status').filter({ hasText: 'Up to date' });
+const reconnecting = (page: Page) => page.getByRole('status').filter({ hasText: 'Reconnecting' });
+/** The call's status as its page shows it (the chip beside its heading). */
+const statusOnPage = (page: Page, status: string) =>
+  page.getByRole('main').getByText(status, { exact: true }).first();
+
+/**
+ * The desk's reads of this call from now on: none while it is live. (The desk's watch for
+ * queued calls polls the queue whatever the feed does, so lists are not counted.)
+ */
+function watchCallReads(page: Page, id: number) {
+  const reads: string[] = [];
+  page.on('request', (request) => {
+    const { pathname } = new URL(request.url());
+    if (request.method() === 'GET' && pathname === `/desk/api/apps/api/v1/calls/${id}`) {
+      reads.push(pathname);
+    }
+  });
+  return reads;
+}
+
 /** The desk's own API answers this page receives, with the server that gave each. */
 function deskAnswers(page: Page) {
   const answers: Array<{ url: string; status: number; server: string }> = [];
@@ -182,4 +203,66 @@ test('30 reads at once across both servers: all answered, and the tenant never s
   const tenantSaw = fleet.tenantAnswers.slice(before);
   expect(tenantSaw.length).toBeGreaterThanOrEqual(30);
   expect(tenantSaw.filter((s) => s === 429)).toEqual([]);
+});
+
+test("an event the tenant's webhook pushed to one server reaches a desk served by the other, without a poll", async ({
+  page,
+}) => {
+  const { id } = await tenant.inboundCall();
+  // Everything of this desk goes to b; the tenant's session events go to a (the fleet's
+  // balancer sends its webhook there).
+  await fleet.only('b');
+  const answers = deskAnswers(page);
+  await signIn(page, 'admin@somedomain.com', `/calls/${id}`);
+  await expect(statusOnPage(page, 'Queued')).toBeVisible();
+  await expect(upToDate(page)).toBeVisible();
+  const reads = watchCallReads(page, id);
+
+  await tenant.sendEvent(id, { type: 'assign', agent_email: 'agent@somedomain.com' });
+  await expect(statusOnPage(page, 'Assigned')).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Details' })).toContainText('Avery');
+  await tenant.sendEvent(id, { type: 'connect' });
+  await expect(statusOnPage(page, 'Connected')).toBeVisible();
+  expect(reads).toEqual([]);
+  expect(answers.filter((a) => a.server !== 'b')).toEqual([]);
+});
+
+test('kill -9 the server a desk is live on, mid-call: it reconnects through the balancer, its session intact, nothing missed', async ({
+  page,
+}) => {
+  const { id } = await tenant.inboundCall();
+  await tenant.sendEvent(id, { type: 'assign', agent_email: 'agent@somedomain.com' });
+  // The desk's stream is on a, which also reads the tenant for the feed (its only desk).
+  await fleet.only('a');
+  await signIn(page, 'agent@somedomain.com', `/calls/${id}`);
+  const timeline = page.getByRole('list', { name: 'Timeline' });
+  const entry = (name: string) =>
+    timeline.getByRole('listitem').filter({ has: page.getByText(name, { exact: true }) });
+  await expect(entry('Assigned')).toBeVisible();
+  await expect(upToDate(page)).toBeVisible();
+  await fleet.only(null);
+
+  try {
+    await fleet.kill('a');
+    // Changed while the desk's stream is down, and while no server reads the tenant (b
+    // has no desk yet; the webhook's server is dead).
+    await tenant.sendEvent(id, { type: 'connect' });
+    await expect(reconnecting(page)).toBeVisible();
+
+    // Back through the balancer, on b: live again, still signed in, the change shown.
+    await expect(upToDate(page)).toBeVisible();
+    await expect(reconnecting(page)).toBeHidden();
+    await expect(entry('Connected')).toBeVisible();
+    await expect(page.getByRole('banner')).toContainText('agent@somedomain.com');
+    await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+
+    // b reads the tenant for the feed now: the call's end comes without a poll.
+    const reads = watchCallReads(page, id);
+    await tenant.sendEvent(id, { type: 'finish', disconnected_by: 'disconnected_by_end_user' });
+    await expect(entry('Finished')).toBeVisible();
+    expect(reads).toEqual([]);
+  } finally {
+    await fleet.restart('a');
+    await expect.poll(() => fleet.balancerState('a')).toBe('UP');
+  }
 });

@@ -11,6 +11,7 @@ import {
   MULTI_PORTS,
   MULTI_TENANT_ORIGIN,
   POSTGRES_ADMIN_URL,
+  SESSION_EVENTS,
 } from './ports.ts';
 
 // Several desk servers as a contact center runs them: an emulator as "the tenant", two desk
@@ -18,7 +19,9 @@ import {
 // (round robin, no sticky sessions, health checks), all real processes that a test may
 // kill -9 and start again. HAProxy names the server of each answer (X-Switchboard-Server)
 // and takes orders on its admin socket, so a test can say which server a request reached
-// or send everything to one for a while.
+// or send everything to one for a while. The tenant's session events (its webhook) reach
+// the desk servers through the balancer too, but always desk server a: a desk served by b
+// then hears of them only through a.
 
 export type DeskName = 'a' | 'b';
 const DESK_NAMES: readonly DeskName[] = ['a', 'b'];
@@ -90,7 +93,11 @@ defaults
 
 frontend desk
   bind 127.0.0.1:${MULTI_PORTS.balancer}
+  use_backend webhooks if { path_beg /webhooks/ }
   default_backend desks
+
+backend webhooks
+  server a 127.0.0.1:${MULTI_PORTS.deskA}
 
 backend desks
   balance roundrobin
@@ -195,6 +202,8 @@ export async function startFleet(extraEnv: Record<string, string> = {}): Promise
     OIDC_ISSUER: `${MULTI_TENANT_ORIGIN}/dev-idp`,
     OIDC_CLIENT_ID: MULTI_CLIENT.id,
     OIDC_CLIENT_SECRET: MULTI_CLIENT.secret,
+    SESSION_EVENTS_USER: SESSION_EVENTS.user,
+    SESSION_EVENTS_PASSWORD: SESSION_EVENTS.password,
     ...extraEnv,
   });
   const deskPort = (name: DeskName) => (name === 'a' ? MULTI_PORTS.deskA : MULTI_PORTS.deskB);
@@ -230,6 +239,9 @@ export async function startFleet(extraEnv: Record<string, string> = {}): Promise
       PORT: String(MULTI_PORTS.tenant),
       RATE_LIMIT_PER_SECOND: '10',
       DEV_IDP_CLIENTS: `${MULTI_CLIENT.id}:${MULTI_CLIENT.secret}:${MULTI_ORIGIN}/desk/auth/callback`,
+      EMULATOR_SESSION_EVENTS_URL: `${MULTI_ORIGIN}/webhooks/session-events`,
+      EMULATOR_SESSION_EVENTS_USER: SESSION_EVENTS.user,
+      EMULATOR_SESSION_EVENTS_PASSWORD: SESSION_EVENTS.password,
       ...extraEnv,
     });
     await waitUntilHealthy(`${MULTI_TENANT_ORIGIN}/healthz`, tenant, 'the tenant');
