@@ -7,6 +7,7 @@ import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { signIn } from '../src/server/test/sign-in.ts';
 import { freePort } from '../src/server/test/free-port.ts';
+import { fixtureApi } from './fixture-api.ts';
 
 // `npm run bench:desk`: the desk in Chromium, on the production build (`npm run bench:desk`
 // builds what is stale) served by the built server on a fresh database. Figures, not
@@ -40,7 +41,6 @@ const REMOTE = {
   },
   cpuSlowdown: 4,
 };
-const AUTH = `Basic ${Buffer.from('somedomain:local-dev-token').toString('base64')}`;
 const AGENT = 'admin@somedomain.com';
 const END_USER = '+1 859-657-9625';
 
@@ -108,20 +108,6 @@ async function startServer(): Promise<{ origin: string; child: ChildProcess; dat
   return { origin, child, dataDir };
 }
 
-async function api(origin: string, method: string, path: string, body?: unknown) {
-  const response = await fetch(`${origin}${path}`, {
-    method,
-    headers: {
-      Authorization: AUTH,
-      ...(body !== undefined && { 'Content-Type': 'application/json' }),
-    },
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-  });
-  if (!response.ok)
-    throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-  return response.status === 204 ? undefined : ((await response.json()) as unknown);
-}
-
 /** Real calls through the Call API, many requests in flight at once. */
 async function seedCalls(origin: string, count: number): Promise<number> {
   const started = performance.now();
@@ -130,7 +116,7 @@ async function seedCalls(origin: string, count: number): Promise<number> {
     while (next < count) {
       const i = next++;
       const local = String(1_000_000 + (i % 9_000_000)).padStart(7, '0');
-      await api(origin, 'POST', '/apps/api/v1/calls', {
+      await fixtureApi(origin, 'POST', '/apps/api/v1/calls', {
         call_type: 'Voice Inbound (API)',
         menu_id: 7,
         end_user_number: `+1 205 ${local.slice(0, 3)} ${local.slice(3)}`,
@@ -402,7 +388,7 @@ async function createCalls(browser: Browser, origin: string) {
   const url = `/calls/new/outbound?${new URLSearchParams({ agent_email: AGENT, end_user_number: END_USER })}`;
   for (let i = 0; i < CREATES; i++) {
     // The agent stays free for the next call: finish the one before (not timed).
-    await api(origin, 'POST', '/emulator/reset');
+    await fixtureApi(origin, 'POST', '/emulator/reset');
     // A page load each run (warm HTTP cache, fresh JS): the detail page's chunk is not in
     // memory unless the desk fetched it ahead.
     await page.goto(url);
@@ -411,8 +397,12 @@ async function createCalls(browser: Browser, origin: string) {
     );
     await page.getByRole('button', { name: 'Create call' }).waitFor();
     // An agent takes more than a moment to check a form: let the page settle first (what it
-    // fetches ahead while idle counts, as it would for a person).
-    await page.waitForLoadState('networkidle');
+    // fetches ahead while idle counts, as it would for a person). Not 'networkidle', which
+    // never comes while the live feed's stream is open: the feed up, then an idle moment.
+    await page.getByRole('status').filter({ hasText: 'Up to date' }).waitFor();
+    await page.evaluate(
+      () => new Promise((resolve) => requestIdleCallback(resolve, { timeout: 2000 })),
+    );
     const ahead = await page.evaluate(() =>
       performance.getEntriesByType('resource').some((e) => e.name.includes('/call-detail-page-')),
     );
@@ -547,10 +537,10 @@ async function main() {
     log(`Create call → detail: ${CREATES} runs`);
     const create = await createCalls(browser, origin);
 
-    await api(origin, 'POST', '/emulator/reset');
+    await fixtureApi(origin, 'POST', '/emulator/reset');
     log(`seeding ${SEED} calls through the Call API`);
     const seedMs = await seedCalls(origin, SEED);
-    const listed = (await api(origin, 'GET', '/apps/api/v1/calls?per=1')) as unknown[];
+    const listed = (await fixtureApi(origin, 'GET', '/apps/api/v1/calls?per=1')) as unknown[];
     log(`  seeded in ${(seedMs / 1000).toFixed(1)} s (${listed.length ? 'listed' : 'EMPTY'})`);
     log(`call list: ${LIST_LOADS} loads and pagings`);
     const list = await callList(browser, origin);

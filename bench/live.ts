@@ -8,6 +8,7 @@ import { startCountingProxy } from './counting-proxy.ts';
 import { freePort } from '../src/server/test/free-port.ts';
 import { openHeadlessDesks, type HeadlessDesks } from './live-clients.ts';
 import { deskSecret, deskSession } from './live-session.ts';
+import { fixtureApi } from './fixture-api.ts';
 
 // `npm run bench:live`: the live feed (issue 10). Figures, not pass/fail; docs/performance.md
 // ("Live") says how to read them.
@@ -36,7 +37,6 @@ const TENANT_SECONDS = Number(env.BENCH_LIVE_TENANT_S ?? 20);
 const PIXEL_RUNS = Number(env.BENCH_LIVE_PIXELS ?? 30);
 const PARTS = new Set((env.BENCH_LIVE_PARTS ?? 'clients,cpu,pixels,tenant').split(','));
 const BUDGET = 8;
-const AUTH = `Basic ${Buffer.from('somedomain:local-dev-token').toString('base64')}`;
 const WEBHOOK_USER = 'bench-platform';
 const WEBHOOK_PASSWORD = 'bench-webhook-secret';
 
@@ -94,20 +94,6 @@ async function startServer(name: string, extra: Record<string, string>): Promise
   return { origin, child };
 }
 
-async function control(origin: string, method: string, path: string, body?: unknown) {
-  const response = await fetch(`${origin}${path}`, {
-    method,
-    headers: {
-      Authorization: AUTH,
-      ...(body !== undefined && { 'Content-Type': 'application/json' }),
-    },
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-  });
-  if (!response.ok)
-    throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-  return response.status === 204 ? undefined : ((await response.json()) as Record<string, unknown>);
-}
-
 /** The server process's resident memory (kB) and CPU time so far (ms), from /proc. */
 function processFigures(pid: number): { rssKb: number; cpuMs: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -135,7 +121,7 @@ async function changeCalls(origin: string, count: number, rate: number): Promise
   const live: Array<{ id: number; step: number }> = [];
   const steps = ['assign', 'connect', 'finish'] as const;
   const newCall = async () => {
-    const call = await control(origin, 'POST', '/apps/api/v1/calls', {
+    const call = await fixtureApi(origin, 'POST', '/apps/api/v1/calls', {
       call_type: 'Voice Inbound (API)',
       menu_id: 7,
       end_user_number: '+1 205 123 4567',
@@ -151,7 +137,7 @@ async function changeCalls(origin: string, count: number, rate: number): Promise
     if (wait > 0) await sleep(wait);
     const call = live[i % live.length]!;
     if (call.step < steps.length) {
-      await control(origin, 'POST', `/emulator/calls/${call.id}/events`, {
+      await fixtureApi(origin, 'POST', `/emulator/calls/${call.id}/events`, {
         type: steps[call.step++],
       });
     } else {
@@ -311,7 +297,7 @@ async function eventToPixels(server: Server) {
   const page = await context.newPage();
   const samples: number[] = [];
   for (let run = 0; run < PIXEL_RUNS; run++) {
-    const call = await control(server.origin, 'POST', '/apps/api/v1/calls', {
+    const call = await fixtureApi(server.origin, 'POST', '/apps/api/v1/calls', {
       call_type: 'Voice Inbound (API)',
       menu_id: 7,
       end_user_number: '+1 205 123 4567',
@@ -331,7 +317,7 @@ async function eventToPixels(server: Server) {
       const observer = new MutationObserver(() => { if (check()) observer.disconnect(); });
       observer.observe(document.body, { subtree: true, childList: true, characterData: true });
     })`);
-    const answer = await control(server.origin, 'POST', `/emulator/calls/${call!.id}/events`, {
+    const answer = await fixtureApi(server.origin, 'POST', `/emulator/calls/${call!.id}/events`, {
       type: 'assign',
     });
     samples.push((await seen) - Date.parse(answer!.updated_at as string));

@@ -31,7 +31,10 @@ async function expectInert(page: Page): Promise<void> {
     ),
   ]);
   expect(schemes.filter((s) => s !== 'http:' && s !== 'https:')).toEqual([]);
-  await page.waitForLoadState('networkidle');
+  // Settled: the live feed is up (the page's data is in), and every image has loaded or
+  // failed (an onerror would have run). Not 'networkidle': the feed's stream stays open.
+  await expect(page.getByRole('status').filter({ hasText: 'Up to date' })).toBeVisible();
+  await page.waitForFunction(() => [...document.images].every((img) => img.complete));
   expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBe(
     undefined,
   );

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { freePort } from '../src/server/test/free-port.ts';
 import { signIn } from '../src/server/test/sign-in.ts';
+import { fixtureApi } from '../bench/fixture-api.ts';
 
 // `npm run screenshots`: the main screens of the desk, taken from the real desk (the
 // production build and the real server on a fresh database, calls made through the Call
@@ -13,7 +14,6 @@ import { signIn } from '../src/server/test/sign-in.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = join(root, 'docs', 'screenshots');
-const AUTH = `Basic ${Buffer.from('somedomain:local-dev-token').toString('base64')}`;
 
 async function startServer() {
   if (!existsSync(join(root, 'dist', 'web', 'index.html'))) {
@@ -56,29 +56,16 @@ async function startServer() {
   };
 }
 
-async function api<T>(origin: string, method: string, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${origin}${path}`, {
-    method,
-    headers: {
-      Authorization: AUTH,
-      ...(body !== undefined && { 'Content-Type': 'application/json' }),
-    },
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-  });
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status}`);
-  return (response.status === 204 ? undefined : await response.json()) as T;
-}
-
 /** A small day at the desk: calls waiting, talking, on hold, ended, scheduled. */
 async function seed(origin: string): Promise<{ live: number }> {
   const inbound = (number: string) =>
-    api<{ id: number }>(origin, 'POST', '/apps/api/v1/calls', {
+    fixtureApi<{ id: number }>(origin, 'POST', '/apps/api/v1/calls', {
       call_type: 'Voice Inbound (API)',
       menu_id: 7,
       end_user_number: number,
     });
   const event = (id: number, body: Record<string, unknown>) =>
-    api(origin, 'POST', `/emulator/calls/${id}/events`, body);
+    fixtureApi(origin, 'POST', `/emulator/calls/${id}/events`, body);
   const finished = await inbound('+1 339 219 5276');
   for (const e of [
     { type: 'assign', agent_email: 'agent@somedomain.com' },
@@ -88,7 +75,7 @@ async function seed(origin: string): Promise<{ live: number }> {
     await event(finished.id, e);
   const failed = await inbound('+44 20 7946 0958');
   await event(failed.id, { type: 'fail', fail_reason: 'eu_abandoned' });
-  await api(origin, 'POST', '/apps/api/v1/calls', {
+  await fixtureApi(origin, 'POST', '/apps/api/v1/calls', {
     call_type: 'Voice Scheduled (API)',
     menu_id: 9,
     end_user_number: '+82 10 6861 2345',
@@ -103,7 +90,7 @@ async function seed(origin: string): Promise<{ live: number }> {
     { type: 'resume' },
   ])
     await event(live.id, e);
-  await api(origin, 'PATCH', `/apps/api/v1/calls/${live.id}/customer_flag`, {
+  await fixtureApi(origin, 'PATCH', `/apps/api/v1/calls/${live.id}/customer_flag`, {
     verified_customer: true,
     bad_actor: true,
   });
@@ -148,8 +135,12 @@ async function shot(
   const page = await context.newPage();
   await page.goto(options.path);
   await options.ready(page);
-  // libphonenumber and the page's second render arrive just after the first paint.
-  await page.waitForLoadState('networkidle');
+  // libphonenumber and the page's second render arrive just after the first paint. Not
+  // 'networkidle', which never comes while the live feed's stream is open.
+  await page.waitForLoadState('load');
+  await page.waitForFunction(
+    async () => (await document.fonts.ready) && [...document.images].every((img) => img.complete),
+  );
   const file = join(out, `${name}.png`);
   await page.screenshot({ path: file, fullPage: options.fullPage ?? false });
   process.stderr.write(`wrote ${file}\n`);

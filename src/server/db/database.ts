@@ -118,16 +118,22 @@ const timer = setInterval(() => {
 parentPort.once('message', () => {
   clearInterval(timer);
   try { db.close(); } catch {}
+  Atomics.store(workerData.closed, 0, 1);
+  Atomics.notify(workerData.closed, 0);
   parentPort.close();
 });
 `;
 
 function checkpointInBackground(db: Db, file: string): void {
   let worker: Worker;
+  // Set by the worker once its connection is closed.
+  const closed = new Int32Array(new SharedArrayBuffer(4));
+  let running = true;
   try {
     worker = new Worker(CHECKPOINTER, {
       eval: true,
       workerData: {
+        closed,
         file,
         module: createRequire(join(import.meta.dirname, 'database.ts')).resolve('better-sqlite3'),
         intervalMs: 100,
@@ -140,11 +146,22 @@ function checkpointInBackground(db: Db, file: string): void {
   worker.unref();
   // Should the worker die, the commits take the checkpoints over again.
   worker.on('error', () => {
+    running = false;
     if (db.open) db.pragma('wal_autocheckpoint = 1000');
   });
+  worker.on('exit', () => {
+    running = false;
+  });
   const close = db.close.bind(db);
+  // The worker's connection closes first, and this one waits for it (a bounded wait): the
+  // last connection to close is then this one, which checkpoints and removes the WAL before
+  // close() returns. Without the wait the worker's close came after, writing in the data
+  // directory while a caller already removed it (ENOTEMPTY in the tests' clean-up).
   db.close = () => {
-    worker.postMessage('close');
+    if (running) {
+      worker.postMessage('close');
+      Atomics.wait(closed, 0, 0, 2000);
+    }
     return close();
   };
 }

@@ -103,7 +103,8 @@ export async function startTestServer(
     request: (method, path, options) => rawRequest(baseUrl, method, path, options),
     async close() {
       await app.close();
-      if (ownDir) rmSync(dataDir, { recursive: true, force: true });
+      // Retried: a file closed a moment late must not fail the clean-up (ENOTEMPTY).
+      if (ownDir) rmSync(dataDir, { recursive: true, force: true, maxRetries: 5 });
     },
   };
 }

@@ -23,7 +23,8 @@ const STALE_MS = 5_000;
 const whileFeedDown = (ms: number): number | false => (isLiveFeedUp() ? false : ms);
 const staleUnlessLive = (): number => (isLiveFeedUp() ? Infinity : STALE_MS);
 
-function compareBy(query: CallListQuery): (a: Call, b: Call) => number {
+/** A list page's order (the API's: a column, then the id, the same way). Negative: a first. */
+export function compareBy(query: CallListQuery): (a: Call, b: Call) => number {
   const column = query.sort_column ?? 'created_at';
   const sign = query.sort_direction === 'ASC' ? 1 : -1;
   return (a, b) => {

@@ -8,7 +8,7 @@ import type * as ResponseSchemas from '../../../contract/response-schemas.ts';
 import type { DeskEvents } from '../../desk/desk-events.tsx';
 import type { LiveFeed } from '../../desk/live-feed.ts';
 import { onLiveFeedState } from '../../desk/live-status.ts';
-import { callQueries } from './call-queries.ts';
+import { callQueries, compareBy } from './call-queries.ts';
 import { directoryQueries } from './directory-queries.ts';
 
 // What the live feed's events do to the desk's data: a call sets its own page's data and
@@ -54,17 +54,6 @@ function hasFixedFilters(query: CallListQuery): boolean {
   );
 }
 
-/** The page's order (the API's: a column, then the id, the same way). Negative: a first. */
-function comparator(query: CallListQuery): (a: Call, b: Call) => number {
-  const column = query.sort_column ?? 'created_at';
-  const sign = query.sort_direction === 'ASC' ? 1 : -1;
-  return (a, b) => {
-    const x = column === 'id' ? a.id : Date.parse(a[column] ?? '') || 0;
-    const y = column === 'id' ? b.id : Date.parse(b[column] ?? '') || 0;
-    return sign * (x - y) || sign * (a.id - b.id);
-  };
-}
-
 export interface PageUpdate {
   page: CallPage;
   /** The page may no longer be what the server would answer (read it again when shown). */
@@ -84,7 +73,7 @@ export function applyCallToPage(
   known: Call | undefined,
 ): PageUpdate | null {
   const { query } = shape;
-  const compare = comparator(query);
+  const compare = compareBy(query);
   const per = page.perPage || query.per || page.calls.length;
   const pageNumber = query.page ?? 1;
   const matches = matchesChangeable(shape, call);
