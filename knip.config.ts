@@ -19,8 +19,9 @@ const config: KnipConfig = {
     // Run by path by the message catalogue's test (src/web/desk/messages/catalogue.test.ts).
     '@formatjs/cli',
   ],
-  // Tests mount a tmpfs where they run as root (storage-full, the read-only DATA_DIR).
-  ignoreBinaries: ['mount', 'umount'],
+  // Tests mount a tmpfs where they run as root (storage-full, the read-only DATA_DIR),
+  // and create the unprivileged user PostgreSQL runs as (test/postgres-cluster.ts).
+  ignoreBinaries: ['mount', 'umount', 'useradd'],
 };
 
 export default config;

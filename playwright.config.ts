@@ -52,6 +52,17 @@ export default defineConfig({
     },
   },
   webServer: [
+    // The suite's own PostgreSQL, for the desk servers behind a load balancer (multi-server
+    // spec): a temporary cluster, stopped (and removed) with the run.
+    {
+      command: 'node --import tsx e2e/support/start-postgres.ts',
+      wait: { stdout: /postgres ready/ },
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+      gracefulShutdown: { signal: 'SIGTERM', timeout: 15_000 },
+    },
     {
       command: 'node --import tsx e2e/support/start-server.ts',
       url: `${DESK_ORIGIN}/healthz`,

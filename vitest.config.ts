@@ -8,6 +8,8 @@ export default defineConfig({
   plugins: [react(), formatjs({ ast: true }), compiledCatalogues()],
   test: {
     include: ['src/**/*.test.{ts,tsx}'],
+    // A PostgreSQL cluster of the run's own, for the tests of the shared (multi-server) state.
+    globalSetup: ['src/server/test/postgres-global-setup.ts'],
     environment: 'node',
     testTimeout: 20_000,
     hookTimeout: 30_000,

@@ -25,6 +25,31 @@ export const FRONT_ORIGIN = `http://127.0.0.1:${FRONT_PORT}`;
 /** The fronting server's client at the tenant's identity provider. */
 export const FRONT_CLIENT = { id: 'e2e-front', secret: 'e2e-front-secret' };
 
+/**
+ * Several desk servers behind a load balancer (issue 13), started by their spec: one
+ * emulator as the tenant, two desk servers sharing one PostgreSQL database, HAProxy in
+ * front (round robin, no sticky sessions). The database server is the suite's own
+ * (a webServer of playwright.config.ts).
+ */
+export const MULTI_PORTS = {
+  balancer: Number(process.env.E2E_MULTI_LB_PORT ?? 4170),
+  tenant: Number(process.env.E2E_MULTI_TENANT_PORT ?? 4171),
+  deskA: Number(process.env.E2E_MULTI_DESK_A_PORT ?? 4172),
+  deskB: Number(process.env.E2E_MULTI_DESK_B_PORT ?? 4173),
+  /**
+   * A counting proxy between the desk servers and the tenant, inside the test process: only
+   * the desk servers it starts need to know its port, so the OS chooses one unless told.
+   */
+  counter: Number(process.env.E2E_MULTI_COUNTER_PORT ?? 0),
+  postgres: Number(process.env.E2E_PG_PORT ?? 4176),
+};
+export const MULTI_ORIGIN = `http://127.0.0.1:${MULTI_PORTS.balancer}`;
+export const MULTI_TENANT_ORIGIN = `http://127.0.0.1:${MULTI_PORTS.tenant}`;
+/** The desk servers' client at the tenant's identity provider: one client, one redirect URI. */
+export const MULTI_CLIENT = { id: 'e2e-multi', secret: 'e2e-multi-secret' };
+/** The maintenance database of the suite's PostgreSQL (trust auth on loopback). */
+export const POSTGRES_ADMIN_URL = `postgres://switchboard@127.0.0.1:${MULTI_PORTS.postgres}/postgres`;
+
 /** The Basic credentials of the tenant's session events at the fronting server's webhook. */
 export const SESSION_EVENTS = { user: 'e2e-platform', password: 'e2e-session-events-secret' };
 

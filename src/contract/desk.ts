@@ -26,6 +26,7 @@ export const DESK_ERRORS = {
   outcomePending:
     'Your last call may have been placed: wait until the desk has checked before you try again',
   handoffInvalid: 'This sign-in has expired: sign in again',
+  stateUnavailable: "The desk's server cannot reach its database: try again shortly",
 } as const;
 
 /** Why a sign-in was refused (the `error` of /sign-in and of the popup's answer). */

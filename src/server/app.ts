@@ -8,6 +8,10 @@ import { deskPlugin } from './desk/plugin.ts';
 import { Sessions, randomSecret } from './desk/sessions.ts';
 import type { DeskStore } from './desk/store/desk-store.ts';
 import { openSqliteDeskStore } from './desk/store/sqlite-desk-store.ts';
+import { DESK_POSTGRES_MIGRATIONS } from './desk/store/postgres/desk-schema.ts';
+import { postgresDeskStore } from './desk/store/postgres-desk-store.ts';
+import { LOCKS, openPostgres, type Postgres } from './db/postgres.ts';
+import { holdLeadership, type Leadership } from './db/postgres-leadership.ts';
 import { DEV_IDP_PREFIX, GUEST_ACCOUNT, devIdpPlugin } from './emulator/dev-idp.ts';
 import { emulatorPlugin } from './emulator/plugin.ts';
 import { jsonBodies } from './http/body.ts';
@@ -27,6 +31,7 @@ import { UpstreamBudget } from './upstream/budget.ts';
 import { emulatorUpstream } from './upstream/emulator-upstream.ts';
 import { tenantUpstream } from './upstream/tenant-upstream.ts';
 import type { Upstream } from './upstream/upstream.ts';
+import { postgresWindow } from './upstream/postgres-window.ts';
 import { agentDisplayName } from './domain/tenant.ts';
 
 export const BODY_LIMIT = 64 * 1024;
@@ -56,6 +61,29 @@ declare module 'fastify' {
   interface FastifyInstance {
     desk: DeskServerState;
   }
+}
+
+/**
+ * The development IdP's clients from DEV_IDP_CLIENTS: entries naming the same client are one
+ * client with several redirect URIs (several desk servers, each on its own address).
+ */
+function devIdpClients(value: string): ClientMetadata[] {
+  const byId = new Map<string, ClientMetadata & { redirect_uris: string[] }>();
+  for (const entry of splitList(value)) {
+    const client = parseDevIdpClient(entry)!;
+    const known = byId.get(client.client_id);
+    if (known) {
+      known.redirect_uris.push(client.redirect_uri);
+      continue;
+    }
+    byId.set(client.client_id, {
+      client_id: client.client_id,
+      client_secret: client.client_secret,
+      redirect_uris: [client.redirect_uri],
+      token_endpoint_auth_method: 'client_secret_basic',
+    });
+  }
+  return [...byId.values()];
 }
 
 /**
@@ -141,15 +169,7 @@ export async function buildApp({ config, logger = false }: AppOptions): Promise<
         redirect_uris: deskRedirects(),
         token_endpoint_auth_method: 'client_secret_basic',
       },
-      ...splitList(config.DEV_IDP_CLIENTS).map((entry) => {
-        const client = parseDevIdpClient(entry)!;
-        return {
-          client_id: client.client_id,
-          client_secret: client.client_secret,
-          redirect_uris: [client.redirect_uri],
-          token_endpoint_auth_method: 'client_secret_basic' as const,
-        };
-      }),
+      ...devIdpClients(config.DEV_IDP_CLIENTS),
     ];
     await app.register(devIdpPlugin, {
       prefix: DEV_IDP_PREFIX,
@@ -186,21 +206,58 @@ export async function buildApp({ config, logger = false }: AppOptions): Promise<
     });
   }
 
-  const budget = new UpstreamBudget(upstream, { perSecond: config.UPSTREAM_BUDGET_PER_SECOND });
-  const store = openSqliteDeskStore(config.DATA_DIR);
+  // Several servers behind a load balancer share their state in PostgreSQL; one keeps it in
+  // its own SQLite file.
+  const postgres: Postgres | undefined = config.DATABASE_URL
+    ? await openPostgres({
+        url: config.DATABASE_URL,
+        migrationsDir: DESK_POSTGRES_MIGRATIONS,
+        onError: (error) => app.log.warn({ err: error }, 'a database connection failed'),
+      })
+    : undefined;
+  const budget = new UpstreamBudget(upstream, {
+    perSecond: config.UPSTREAM_BUDGET_PER_SECOND,
+    // The servers that front one tenant share one window (named by the tenant), so that
+    // together they stay below its limit.
+    ...(postgres && {
+      shared: postgresWindow(
+        postgres,
+        services ? `emulator ${tenantName}` : `${upstream.description} ${tenantName}`,
+      ),
+      onSharedError: (error: unknown) =>
+        app.log.warn({ err: error }, 'the shared budget could not be reached; asking again'),
+    }),
+  });
+  const store = postgres ? postgresDeskStore(postgres) : openSqliteDeskStore(config.DATA_DIR);
   const sessions = new Sessions(store, {
     idleMs: config.SESSION_IDLE_MINUTES * 60_000,
     absoluteMs: config.SESSION_MAX_HOURS * 3_600_000,
   });
+  // Several servers share the background reads: whichever holds the lock does them for all.
+  const background: Leadership | undefined = postgres
+    ? holdLeadership(postgres, {
+        lock: LOCKS.background,
+        onChange: (leader) =>
+          app.log.info(
+            { leader },
+            leader
+              ? 'this server does the background reads'
+              : 'another server does the background reads',
+          ),
+        log: app.log,
+      })
+    : undefined;
   const agentWatch = watchAgents({
     store,
     sessions,
     upstream: budget,
     everyMs: config.AGENT_CHECK_SECONDS * 1000,
     log: app.log,
+    active: () => background?.leader ?? true,
   });
   app.addHook('onClose', async () => {
     agentWatch.stop();
+    await background?.close();
     budget.close();
     await store.close();
   });
@@ -210,6 +267,11 @@ export async function buildApp({ config, logger = false }: AppOptions): Promise<
     upstream: budget,
     sessions,
     log: app.log,
+    ...(postgres && { postgres }),
+  });
+  // After the live feed's own, which still use it while they stop.
+  app.addHook('onClose', async () => {
+    await postgres?.close();
   });
   app.decorate('desk', {
     store,

@@ -63,6 +63,11 @@ const ConfigSchema = z.object({
     .min(1)
     .max(30 * 24)
     .default(12),
+  /**
+   * The desk server's own state (sessions, audit log, shared budget, live feed) in
+   * PostgreSQL, shared by several servers behind a load balancer; SQLite in DATA_DIR without it.
+   */
+  DATABASE_URL: z.string().optional(),
   /** How often the desk's server re-reads the tenant's agents to end the sessions of removed ones. */
   AGENT_CHECK_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   /** The emulator POSTs session events here (TENANT-MODE.md), with these Basic credentials. */
@@ -147,12 +152,31 @@ export function parseConfig(env: Record<string, string | undefined>): ServerConf
       throw invalid('PUBLIC_URL must be https (http only on this machine: localhost, 127.0.0.1)');
     }
   }
+  if (config.DATABASE_URL) {
+    let url: URL | undefined;
+    try {
+      url = new URL(config.DATABASE_URL);
+    } catch {
+      url = undefined;
+    }
+    if (!url || !['postgres:', 'postgresql:'].includes(url.protocol) || !url.hostname) {
+      throw invalid('DATABASE_URL must be a PostgreSQL URL: postgres://user:password@host:5432/db');
+    }
+  }
+  const devIdpSecrets = new Map<string, string>();
   for (const entry of splitList(config.DEV_IDP_CLIENTS)) {
-    if (!parseDevIdpClient(entry)) {
+    const client = parseDevIdpClient(entry);
+    if (!client) {
       throw invalid(
         `DEV_IDP_CLIENTS: "${entry}" is not client_id:client_secret:redirect_uri (redirect_uri a URL)`,
       );
     }
+    // The same client may be listed once per redirect URI (several desk servers).
+    const secret = devIdpSecrets.get(client.client_id);
+    if (secret !== undefined && secret !== client.client_secret) {
+      throw invalid(`DEV_IDP_CLIENTS: client ${client.client_id} is listed with two secrets`);
+    }
+    devIdpSecrets.set(client.client_id, client.client_secret);
   }
   const { invalid: badOrigins } = parseAllowList(splitList(config.EMBED_ALLOWED_ORIGINS));
   if (badOrigins.length > 0) {

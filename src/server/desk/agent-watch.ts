@@ -14,12 +14,15 @@ export function watchAgents({
   upstream,
   everyMs,
   log,
+  active = () => true,
 }: {
   store: DeskStore;
   sessions: Sessions;
   upstream: Upstream;
   everyMs: number;
   log: FastifyBaseLogger;
+  /** Whether this server does the check (several servers share a store: one of them does). */
+  active?: () => boolean;
 }): { check(): Promise<string[]>; stop(): void } {
   let running: Promise<string[]> | undefined;
   const check = () =>
@@ -46,7 +49,9 @@ export function watchAgents({
         running = undefined;
       }
     })());
-  const timer = setInterval(() => void check(), everyMs);
+  const timer = setInterval(() => {
+    if (active()) void check();
+  }, everyMs);
   timer.unref();
   return { check, stop: () => clearInterval(timer) };
 }

@@ -155,7 +155,11 @@ export async function authRoutes(app: FastifyInstance, options: AuthRoutesOption
       }
       let claims;
       try {
-        claims = await identity.complete(new URL(`${request.ownOrigin}${request.url}`), {
+        // The answer as the identity provider sent it, to the redirect URI the sign-in began
+        // with: another server than the one that began it may be taking it (a load balancer).
+        const callbackUrl = new URL(login.redirectUri);
+        callbackUrl.search = new URL(request.url, 'http://callback.invalid').search;
+        claims = await identity.complete(callbackUrl, {
           state: login.state,
           nonce: login.nonce,
           codeVerifier: login.codeVerifier,

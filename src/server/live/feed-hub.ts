@@ -24,6 +24,15 @@ export interface FeedHubOptions {
   onError?: (error: unknown) => void;
   /** Told when a connection opens where none was (the tenant's poller then looks at once). */
   onFirstConnection?: () => void;
+  /**
+   * The store is shared with other servers (issue 13): what this server appends is not sent
+   * at once but read back with what the others appended, by `pull()` (called after each
+   * append and whenever another server says the history grew), so that every server sends
+   * its desks every event once, in id order, whoever appended it.
+   */
+  shared?: boolean;
+  /** Told of the events a pull read, before they are sent (they may be another server's). */
+  onPulled?: (events: FeedEvent[]) => void;
 }
 
 export interface FeedConnectionOptions {
@@ -92,6 +101,8 @@ export class FeedHub {
   /** The newest id stored, once known (for the position an answer of the desk API carries). */
   private latest: number | null = null;
   private closed = false;
+  /** A pull is waiting to run (pulls asked for meanwhile are the same pull). */
+  private pullQueued = false;
   private readonly counters = { dropped: 0, published: 0, bytesWritten: 0 };
 
   constructor(private readonly options: FeedHubOptions) {
@@ -155,14 +166,53 @@ export class FeedHub {
     const run = this.publishing.then(async () => {
       if (this.closed || events.length === 0) return [];
       const stored = await this.store.append(events);
+      this.counters.published += stored.length;
+      if (this.options.shared) {
+        await this.pullNow();
+        return stored;
+      }
       const newest = stored.at(-1)?.id;
       if (newest !== undefined) this.latest = Math.max(this.latest ?? 0, newest);
       for (const event of stored) this.broadcast(event);
-      this.counters.published += stored.length;
       return stored;
     });
     this.publishing = run.catch((error: unknown) => this.options.onError?.(error));
     return run;
+  }
+
+  /**
+   * A shared store's history grew (another server appended, or this server's notification
+   * connection came back): sends the desks what came after the last event sent.
+   */
+  pull(): Promise<void> {
+    if (this.pullQueued) return this.publishing.then(() => {});
+    this.pullQueued = true;
+    const run = this.publishing.then(() => this.pullNow());
+    this.publishing = run.catch((error: unknown) => this.options.onError?.(error));
+    return this.publishing.then(() => {});
+  }
+
+  private async pullNow(): Promise<void> {
+    this.pullQueued = false;
+    if (this.closed) return;
+    const from = this.latest ?? (await this.store.latestId());
+    const since = await this.store.since(from, this.replayLimit);
+    if (!since.complete) {
+      // Further behind than a desk is replayed (the database was away a long while): the
+      // desks read what they show again, and this server goes on from the newest event.
+      const latest = await this.store.latestId();
+      if (latest <= from) return;
+      this.latest = latest;
+      const data: LiveResync = { reason: 'history' };
+      this.writeAll(frameOf(null, 'resync', JSON.stringify(data)), null);
+      return;
+    }
+    if (since.events.length === 0) return;
+    this.options.onPulled?.(since.events);
+    for (const event of since.events) {
+      this.latest = event.id;
+      this.broadcast(event);
+    }
   }
 
   /**

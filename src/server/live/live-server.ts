@@ -1,14 +1,19 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
-import type { LiveFlags } from '../../contract/live.ts';
+import type { LiveFlags, SessionEvent } from '../../contract/live.ts';
 import type { ServerConfig } from '../config.ts';
 import type { DeskLiveOptions } from '../desk/api-routes.ts';
 import type { Sessions } from '../desk/sessions.ts';
 import { startEmulatorChangeFeed } from '../emulator/change-feed.ts';
 import { SessionEventsSender, sessionEventsOf } from '../emulator/session-events-sender.ts';
+import { LOCKS, type Postgres } from '../db/postgres.ts';
+import { holdLeadership, type Leadership } from '../db/postgres-leadership.ts';
+import { listen } from '../db/postgres-notifications.ts';
 import type { Services } from '../services.ts';
 import { upstreamJson, type Upstream } from '../upstream/upstream.ts';
 import { FeedHub, type FeedHubStats } from './feed-hub.ts';
 import { sessionEventsRoute } from './session-events-route.ts';
+import type { LiveStore } from './live-store.ts';
+import { HANDED_OVER_CHANNEL, LIVE_CHANNEL, PostgresLiveStore } from './postgres-live-store.ts';
 import { SqliteLiveStore } from './sqlite-live-store.ts';
 import { TenantFeed, type TenantFeedStats } from './tenant-feed.ts';
 import { tenantCallOf, upstreamTenantSource } from './upstream-source.ts';
@@ -26,6 +31,11 @@ export interface LiveServerOptions {
   upstream: Upstream;
   sessions: Sessions;
   log: FastifyBaseLogger;
+  /**
+   * Tenant mode with DATABASE_URL: the feed's state is shared with the other servers, each
+   * sends its desks every server's events, and one of them reads the tenant for all.
+   */
+  postgres?: Postgres;
 }
 
 export interface LiveServer {
@@ -33,6 +43,12 @@ export interface LiveServer {
   /** For the desk API: the stream's route, and what its writes tell the feed. */
   desk: DeskLiveOptions;
   stats(): { hub: FeedHubStats; tenant?: TenantFeedStats };
+  /**
+   * Whether this server reads the tenant for the live feed now: always one fronting a
+   * tenant alone; of several sharing a database, the one holding the lock (none while no
+   * desk is connected anywhere).
+   */
+  readsTenant(): boolean;
 }
 
 /** How often the sessions of open streams are looked at (and kept alive). */
@@ -40,15 +56,30 @@ const SESSION_SWEEP_MS = 60_000;
 
 export async function startLiveServer(
   app: FastifyInstance,
-  { config, emulator, upstream, sessions, log }: LiveServerOptions,
+  { config, emulator, upstream, sessions, log, postgres }: LiveServerOptions,
 ): Promise<LiveServer> {
-  const store = SqliteLiveStore.open(config.DATA_DIR);
+  // The emulator is one process on SQLite: only the servers fronting a tenant share a feed.
+  const shared = postgres && !emulator ? await PostgresLiveStore.open(postgres) : undefined;
+  const store: LiveStore = shared ?? SqliteLiveStore.open(config.DATA_DIR);
+  let leadership: Leadership | undefined;
   const hub = new FeedHub({
     store,
     // The tenant's clock: the emulator's own (which the control API moves), else this server's.
     now: emulator ? () => emulator.tenants.now(emulator.deskTenant) : () => new Date(),
     onError: (error) => log.error({ err: error }, 'live feed: an event could not be published'),
-    onFirstConnection: () => tenantFeed?.wake(),
+    onFirstConnection: () => {
+      leadership?.nudge();
+      tenantFeed?.wake();
+    },
+    shared: Boolean(shared),
+    // What another server sent is no news for this one's poller should it poll next.
+    onPulled: (events) => {
+      for (const event of events) {
+        if (event.type !== 'call') continue;
+        const call = tenantCallOf(JSON.parse(event.data), event.data);
+        if (call) tenantFeed?.heard(call);
+      }
+    },
   });
   const publish = (events: Parameters<FeedHub['publish']>[0]) => void hub.publish(events);
   const stops: Array<() => unknown> = [];
@@ -86,9 +117,19 @@ export async function startLiveServer(
       // With the webhook the poller is the safety net; without it, the source.
       pollIntervalMs: webhook ? 5_000 : 1_000,
       log,
-      active: () => hub.size > 0,
+      // Several servers: the one holding the lock reads the tenant, and only while it has a
+      // desk (it holds the lock no longer than that), so no desk anywhere reads nothing.
+      active: () => hub.size > 0 && (leadership?.leader ?? true),
+      sharedCursor: Boolean(shared),
     });
     tenantFeed = feed;
+    let onEvents = (events: SessionEvent[]) => feed.noteEvents(events);
+    if (shared && postgres) {
+      const reader = sharedReader({ postgres, store: shared, hub, feed, log });
+      leadership = reader.leadership;
+      onEvents = reader.onEvents;
+      stops.push(() => reader.close());
+    }
     void feed.start();
     stops.push(() => feed.close());
     if (webhook) {
@@ -96,7 +137,7 @@ export async function startLiveServer(
         user: config.SESSION_EVENTS_USER!,
         password: config.SESSION_EVENTS_PASSWORD!,
         store,
-        onEvents: (events) => feed.noteEvents(events),
+        onEvents,
       });
     }
     // What the tenant answered a desk's change with is news for every other desk.
@@ -147,5 +188,111 @@ export async function startLiveServer(
     hub,
     desk,
     stats: () => ({ hub: hub.stats(), ...(tenantFeed ? { tenant: tenantFeed.stats() } : {}) }),
+    readsTenant: () => Boolean(tenantFeed) && (leadership?.leader ?? true),
+  };
+}
+
+/**
+ * The servers sharing one database (issue 13): each listens for the others' events and
+ * sends them to its desks; the one holding the live feed's lock, wanted only while a desk is
+ * connected to it, reads the tenant for all, and the webhook's events any server received
+ * are handed to it.
+ */
+function sharedReader({
+  postgres,
+  store,
+  hub,
+  feed,
+  log,
+}: {
+  postgres: Postgres;
+  store: PostgresLiveStore;
+  hub: FeedHub;
+  feed: TenantFeed;
+  log: FastifyBaseLogger;
+}) {
+  let taking = false;
+  let again = false;
+  // The handed-over events, taken while this server reads the tenant.
+  const take = async () => {
+    if (taking) {
+      again = true;
+      return;
+    }
+    taking = true;
+    try {
+      do {
+        again = false;
+        while (leadership.leader) {
+          const events = await store.takeHandedOver();
+          if (events.length === 0) break;
+          feed.noteEvents(events);
+        }
+      } while (again && leadership.leader);
+    } catch (error) {
+      log.warn({ err: error }, 'live feed: the handed-over webhook events could not be read');
+    } finally {
+      taking = false;
+    }
+  };
+  const leadership = holdLeadership(postgres, {
+    lock: LOCKS.liveFeed,
+    wanted: () => hub.size > 0,
+    onChange: (leader) => {
+      log.info(
+        { leader },
+        leader
+          ? 'this server reads the tenant for the live feed'
+          : 'this server reads it no longer',
+      );
+      if (!leader) return;
+      // Go on from where the last reader stopped: that look covers whatever was handed over
+      // until now (a change before it, seen by it), so the desks are not sent it twice, nor
+      // events from while no desk was connected anywhere (nobody read them then).
+      void store
+        .discardHandedOver()
+        .catch((error: unknown) =>
+          log.warn(
+            { err: error },
+            'live feed: the handed-over webhook events could not be dropped',
+          ),
+        )
+        .then(() => {
+          feed.wake();
+          void take();
+        });
+    },
+    log,
+  });
+  const notifications = listen(postgres, {
+    channels: [LIVE_CHANNEL, HANDED_OVER_CHANNEL],
+    onNotify: (channel) => {
+      if (channel === LIVE_CHANNEL) void hub.pull();
+      else void take();
+    },
+    // Whatever was said while this server was not listening: it reads it now.
+    onListening: () => {
+      void hub.pull();
+      void take();
+    },
+    log,
+  });
+  return {
+    leadership,
+    onEvents(events: SessionEvent[]) {
+      if (leadership.leader) {
+        feed.noteEvents(events);
+        return;
+      }
+      store
+        .handOver(events)
+        .catch((error: unknown) =>
+          log.warn({ err: error }, 'live feed: webhook events could not be handed over'),
+        );
+    },
+    async close() {
+      await notifications.close();
+      await leadership.close();
+    },
   };
 }

@@ -51,6 +51,11 @@ export interface TenantFeedOptions {
    * from the cursor.
    */
   active?: () => boolean;
+  /**
+   * The cursor is shared with other servers, any of which may have polled since (issue 13:
+   * one polls at a time): each look starts from the stored cursor, not from this server's.
+   */
+  sharedCursor?: boolean;
 }
 
 export interface TenantFeedStats {
@@ -139,6 +144,15 @@ export class TenantFeed {
     void this.drain();
   }
 
+  /**
+   * A call another server sent the desks (its poller, its webhook, a desk's write through
+   * it): no news when this server reads it next.
+   */
+  heard(call: TenantCall): void {
+    const known = this.seen.get(call.id);
+    if (!known || known.at < ms(call.updatedAt)) this.remember(call);
+  }
+
   /** Also a call the server itself read or wrote (a desk's flag change answered by the tenant). */
   offer(call: TenantCall): void {
     void this.publishCall(call);
@@ -158,6 +172,10 @@ export class TenantFeed {
     if (this.closed || !this.isActive()) return;
     this.busy = true;
     try {
+      if (this.options.sharedCursor) {
+        const saved = await this.options.store.getCursor(CURSOR);
+        this.cursor = saved === null ? null : ms(saved);
+      }
       if (this.cursor === null) {
         // The first look ever: from the newest change on, nothing before it is news.
         const newest = await this.options.source.readNewest();

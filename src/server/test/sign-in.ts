@@ -39,7 +39,12 @@ export interface BrowserLike {
   /** One request with the jar's cookies, no redirect followed. */
   fetch(url: string, init?: RequestInit): Promise<Response>;
   /** Follows redirects like a browser's navigation; answers the last response and its URL. */
-  navigate(url: string, init?: RequestInit): Promise<{ response: Response; url: string }>;
+  /** `rewrite` may send a redirect elsewhere (another server behind the same name). */
+  navigate(
+    url: string,
+    init?: RequestInit,
+    rewrite?: (location: string) => string,
+  ): Promise<{ response: Response; url: string }>;
 }
 
 export function browserLike(jar = new CookieJar()): BrowserLike {
@@ -54,14 +59,14 @@ export function browserLike(jar = new CookieJar()): BrowserLike {
   return {
     jar,
     fetch: one,
-    async navigate(url, init) {
+    async navigate(url, init, rewrite = (location) => location) {
       let current = url;
       let response = await one(current, init);
       for (let hops = 0; response.status >= 300 && response.status < 400; hops++) {
         if (hops > 20) throw new Error(`too many redirects from ${url}`);
         const location = response.headers.get('location')!;
         await response.body?.cancel();
-        current = new URL(location, current).href;
+        current = rewrite(new URL(location, current).href);
         response = await one(current);
       }
       return { response, url: current };
@@ -90,7 +95,13 @@ export async function signIn(
   {
     browser = browserLike(),
     returnTo = '/calls',
-  }: { browser?: BrowserLike; returnTo?: string } = {},
+    rewrite,
+  }: {
+    browser?: BrowserLike;
+    returnTo?: string;
+    /** Where each redirect goes instead (e.g. the callback to another server). */
+    rewrite?: (location: string) => string;
+  } = {},
 ): Promise<SignedIn> {
   const start = `${deskUrl}/desk/auth/login?return_to=${encodeURIComponent(returnTo)}`;
   const { response: accountsPage, url: pageUrl } = await browser.navigate(start);
@@ -99,11 +110,15 @@ export async function signIn(
   if (!action)
     throw new Error(`no account page at ${pageUrl}: ${accountsPage.status} ${html.slice(0, 300)}`);
   if (!html.includes(`value="${email}"`)) throw new Error(`no button for ${email} at ${pageUrl}`);
-  const { url: landedAt } = await browser.navigate(new URL(action, pageUrl).href, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ account: email }).toString(),
-  });
+  const { url: landedAt } = await browser.navigate(
+    new URL(action, pageUrl).href,
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ account: email }).toString(),
+    },
+    rewrite,
+  );
   return { secret: browser.jar.get(deskUrl, SESSION_COOKIE) ?? '', browser, landedAt };
 }
 

@@ -6,6 +6,8 @@ import { startTestServer, type TestServer } from './test-server.ts';
 // Tenant mode as an integrator runs it: one server is the emulator ("the tenant", with its
 // development identity provider), a second fronts it over HTTP with the tenant's token and
 // signs agents in through the first one's /dev-idp, registered there with DEV_IDP_CLIENTS.
+// Several fronting servers sharing one PostgreSQL database (DATABASE_URL) are one client of
+// the identity provider, one redirect URI each.
 
 const FRONT_CLIENT = { id: 'front-desk', secret: 'front-desk-secret' };
 
@@ -15,34 +17,74 @@ export interface TenantPair {
   close(): Promise<void>;
 }
 
-export async function startTenantPair(
-  options: { tenant?: Partial<ServerConfig>; front?: Partial<ServerConfig> } = {},
-): Promise<TenantPair> {
-  // The front's address goes into the tenant's client list before either starts.
-  const frontPort = options.front?.PORT ?? (await freePort());
+export interface TenantFleet {
+  tenant: TestServer;
+  fronts: TestServer[];
+  close(): Promise<void>;
+}
+
+export async function startTenantFleet(
+  options: {
+    fronts?: number;
+    /** The fronts' ports (chosen by the OS unless given). */
+    ports?: number[];
+    tenant?: Partial<ServerConfig>;
+    front?: Partial<ServerConfig>;
+  } = {},
+): Promise<TenantFleet> {
+  // The fronts' addresses go into the tenant's client list before any starts.
+  const count = options.fronts ?? 1;
+  const ports =
+    options.ports ??
+    (count === 1 && options.front?.PORT !== undefined
+      ? [options.front.PORT]
+      : await Promise.all(Array.from({ length: count }, () => freePort())));
   const tenant = await startTestServer({
     RATE_LIMIT_PER_SECOND: 10,
-    DEV_IDP_CLIENTS: `${FRONT_CLIENT.id}:${FRONT_CLIENT.secret}:http://127.0.0.1:${frontPort}/desk/auth/callback`,
+    DEV_IDP_CLIENTS: ports
+      .map(
+        (port) =>
+          `${FRONT_CLIENT.id}:${FRONT_CLIENT.secret}:http://127.0.0.1:${port}/desk/auth/callback`,
+      )
+      .join(','),
     ...options.tenant,
   });
-  const front = await startTestServer({
-    UPSTREAM_URL: tenant.baseUrl,
-    UPSTREAM_SUBDOMAIN: fixture.subdomain,
-    UPSTREAM_TOKEN: fixture.api_token,
-    UPSTREAM_ALLOW_HTTP: true,
-    UPSTREAM_BUDGET_PER_SECOND: 8,
-    OIDC_ISSUER: `${tenant.baseUrl}/dev-idp`,
-    OIDC_CLIENT_ID: FRONT_CLIENT.id,
-    OIDC_CLIENT_SECRET: FRONT_CLIENT.secret,
-    PORT: frontPort,
-    ...options.front,
-  });
+  const fronts: TestServer[] = [];
+  try {
+    for (const port of ports) {
+      fronts.push(
+        await startTestServer({
+          UPSTREAM_URL: tenant.baseUrl,
+          UPSTREAM_SUBDOMAIN: fixture.subdomain,
+          UPSTREAM_TOKEN: fixture.api_token,
+          UPSTREAM_ALLOW_HTTP: true,
+          UPSTREAM_BUDGET_PER_SECOND: 8,
+          OIDC_ISSUER: `${tenant.baseUrl}/dev-idp`,
+          OIDC_CLIENT_ID: FRONT_CLIENT.id,
+          OIDC_CLIENT_SECRET: FRONT_CLIENT.secret,
+          ...options.front,
+          PORT: port,
+        }),
+      );
+    }
+  } catch (error) {
+    for (const front of fronts) await front.close();
+    await tenant.close();
+    throw error;
+  }
   return {
     tenant,
-    front,
+    fronts,
     async close() {
-      await front.close();
+      for (const front of fronts) await front.close();
       await tenant.close();
     },
   };
+}
+
+export async function startTenantPair(
+  options: { tenant?: Partial<ServerConfig>; front?: Partial<ServerConfig> } = {},
+): Promise<TenantPair> {
+  const { tenant, fronts, close } = await startTenantFleet({ ...options, fronts: 1 });
+  return { tenant, front: fronts[0]!, close };
 }

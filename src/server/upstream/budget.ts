@@ -20,6 +20,22 @@ import {
 
 /** How many 429s in a row one request may meet before the desk is told the tenant is busy. */
 const MAX_BUSY_RETRIES = 3;
+/** How long to wait before asking a shared window again that could not be reached. */
+const SHARED_RETRY_MS = 500;
+
+/**
+ * The window kept where every server sees it (the database), when several servers send
+ * the same tenant: they then stay below its limit together, not each on its own.
+ */
+export interface SharedWindow {
+  /**
+   * Takes a slot when fewer than `limit` requests (of all the servers) left in the window:
+   * answers 0. Otherwise takes nothing and answers the milliseconds until one may be free.
+   */
+  take(limit: number): Promise<number>;
+  /** The tenant answered 429: no server sends anything for `ms`. */
+  pause(ms: number): Promise<void>;
+}
 
 export interface BudgetOptions {
   /** Requests per second; 0 turns the budget off. */
@@ -28,6 +44,10 @@ export interface BudgetOptions {
   /** How many requests may wait, per priority (default: 10 s of budget for agents, 5 s for background). */
   maxQueued?: Partial<Record<UpstreamPriority, number>>;
   now?: () => number;
+  /** Share the window with the other servers (PostgreSQL); this server's own by default. */
+  shared?: SharedWindow;
+  /** A shared window that could not be reached (the requests wait and it is asked again). */
+  onSharedError?: (error: unknown) => void;
 }
 
 interface Waiting {
@@ -59,6 +79,11 @@ export class UpstreamBudget implements Upstream {
   private timer: NodeJS.Timeout | undefined;
   /** Until when the tenant asked (429 Retry-After) that nothing more be sent. */
   private pausedUntil = 0;
+  private readonly shared: SharedWindow | undefined;
+  private readonly onSharedError: (error: unknown) => void;
+  /** A shared window's loop is running (one question to the database at a time). */
+  private sharedPumping = false;
+  private closed = false;
 
   constructor(
     private readonly inner: Upstream,
@@ -73,6 +98,8 @@ export class UpstreamBudget implements Upstream {
       background: options.maxQueued?.background ?? Math.max(10, this.perSecond * 5),
     };
     this.agentReserve = this.perSecond >= 4 ? Math.ceil(this.perSecond / 4) : 0;
+    this.shared = options.shared;
+    this.onSharedError = options.onSharedError ?? (() => {});
   }
 
   request(request: UpstreamRequest): Promise<UpstreamResponse> {
@@ -126,6 +153,7 @@ export class UpstreamBudget implements Upstream {
 
   /** Rejects everything still waiting (the server is closing). */
   close(): void {
+    this.closed = true;
     clearTimeout(this.timer);
     this.timer = undefined;
     for (const queue of Object.values(this.queues)) {
@@ -141,6 +169,10 @@ export class UpstreamBudget implements Upstream {
   }
 
   private pump(): void {
+    if (this.shared) {
+      void this.pumpShared(this.shared);
+      return;
+    }
     for (;;) {
       const now = this.now();
       if (now < this.pausedUntil) break;
@@ -174,6 +206,63 @@ export class UpstreamBudget implements Upstream {
     }
   }
 
+  /**
+   * The same order as `pump` (agents first, a share of the window kept for them), each slot
+   * taken from the shared window: one atomic update in the database per request sent.
+   */
+  private async pumpShared(shared: SharedWindow): Promise<void> {
+    // Requests that come in while the database is asked are seen by the running loop.
+    if (this.sharedPumping) return;
+    this.sharedPumping = true;
+    try {
+      while (!this.closed) {
+        const now = this.now();
+        if (now < this.pausedUntil) return this.wakeIn(this.pausedUntil - now);
+        const priority: UpstreamPriority | undefined =
+          this.queues.agent.length > 0
+            ? 'agent'
+            : this.queues.background.length > 0
+              ? 'background'
+              : undefined;
+        if (!priority) return;
+        const limit = priority === 'agent' ? this.perSecond : this.perSecond - this.agentReserve;
+        let wait: number;
+        try {
+          wait = await shared.take(limit);
+        } catch (error) {
+          this.onSharedError(error);
+          return this.wakeIn(SHARED_RETRY_MS);
+        }
+        if (wait > 0) {
+          // An agent who came in meanwhile may use the share background reads may not.
+          if (priority === 'background' && this.queues.agent.length > 0) continue;
+          return this.wakeIn(wait);
+        }
+        // The slot is taken: the first in line has it (an agent who came in meanwhile).
+        const next = this.queues.agent.shift() ?? this.queues.background.shift();
+        if (!next) return;
+        this.prune(this.now());
+        this.sentAt.push(this.now());
+        this.counts[next.request.priority]++;
+        next.cleanup();
+        this.send(next);
+      }
+    } finally {
+      this.sharedPumping = false;
+    }
+  }
+
+  private wakeIn(ms: number): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        this.pump();
+      },
+      Math.max(1, ms),
+    );
+  }
+
   private send(waiting: Waiting): void {
     // A write that has left is never abandoned: only a read ends with the desk that asked.
     const request =
@@ -188,6 +277,7 @@ export class UpstreamBudget implements Upstream {
       const seconds = Number(response.headers['retry-after']);
       const wait = Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds, 30) * 1000 : 1000;
       this.pausedUntil = Math.max(this.pausedUntil, this.now() + wait);
+      this.shared?.pause(wait).catch(this.onSharedError);
       waiting.busyRetries++;
       this.queues[waiting.request.priority].unshift(waiting);
       clearTimeout(this.timer);

@@ -260,6 +260,10 @@ const deskWords = defineMessages({
     id: 'deskError.handoffInvalid',
     defaultMessage: 'This sign-in has expired. Sign in again.',
   },
+  stateUnavailable: {
+    id: 'deskError.stateUnavailable',
+    defaultMessage: 'The desk’s server cannot reach its records just now. Try again in a moment.',
+  },
 });
 const _everyDeskText: Record<keyof typeof DESK_ERRORS, MessageDescriptor> = deskWords;
 
