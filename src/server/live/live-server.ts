@@ -8,6 +8,7 @@ import { SessionEventsSender, sessionEventsOf } from '../emulator/session-events
 import { LOCKS, type Postgres } from '../db/postgres.ts';
 import { holdLeadership, type Leadership } from '../db/postgres-leadership.ts';
 import { listen } from '../db/postgres-notifications.ts';
+import { LoginThrottle } from '../http/login-throttle.ts';
 import type { Services } from '../services.ts';
 import { upstreamJson, type Upstream } from '../upstream/upstream.ts';
 import { FeedHub, type FeedHubStats } from './feed-hub.ts';
@@ -138,6 +139,10 @@ export async function startLiveServer(
         password: config.SESSION_EVENTS_PASSWORD!,
         store,
         onEvents,
+        throttle: new LoginThrottle({
+          perAddress: config.LOGIN_FAILURES_PER_ADDRESS,
+          perTenant: config.LOGIN_FAILURES_PER_TENANT,
+        }),
       });
     }
     // What the tenant answered a desk's change with is news for every other desk.

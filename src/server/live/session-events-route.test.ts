@@ -4,6 +4,7 @@ import { rmSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SessionEvent } from '../../contract/live.ts';
 import { errorHandler } from '../http/errors.ts';
+import { LoginThrottle } from '../http/login-throttle.ts';
 import { tempDataDir } from '../test/test-server.ts';
 import { sessionEventsRoute } from './session-events-route.ts';
 import { SqliteLiveStore } from './sqlite-live-store.ts';
@@ -25,7 +26,11 @@ interface Receiver {
 
 const started: Receiver[] = [];
 
-async function startReceiver(dataDir = tempDataDir(), dedupeLimit?: number): Promise<Receiver> {
+async function startReceiver(
+  dataDir = tempDataDir(),
+  dedupeLimit?: number,
+  throttle?: LoginThrottle,
+): Promise<Receiver> {
   const store = SqliteLiveStore.open(dataDir, { dedupeLimit });
   const applied: SessionEvent[] = [];
   const app = Fastify();
@@ -35,6 +40,7 @@ async function startReceiver(dataDir = tempDataDir(), dedupeLimit?: number): Pro
     password: PASSWORD,
     store,
     onEvents: (events) => applied.push(...events),
+    throttle,
   });
   app.addHook('onClose', async () => store.close());
   await app.listen({ port: 0, host: '127.0.0.1' });
@@ -122,6 +128,27 @@ describe('POST /webhooks/session-events', () => {
     const accepted = await post(receiver.url, batch(events));
     expect(accepted.body).toEqual({ accepted: 1, duplicates: 0 });
     await appliedCount(receiver, 1);
+  });
+
+  it('answers 429 with Retry-After once an address has failed too often, and applies nothing', async () => {
+    const receiver = await startReceiver(
+      undefined,
+      undefined,
+      new LoginThrottle({ perAddress: 3, perTenant: 100 }),
+    );
+    for (let i = 0; i < 3; i++) {
+      const wrong = await post(receiver.url, batch([event(1)]), {
+        authorization: basic(USER, `guess-${i}`),
+      });
+      expect(wrong.status).toBe(401);
+    }
+    for (const authorization of [basic(USER, 'guess-4'), basic(USER, PASSWORD)]) {
+      const held = await post(receiver.url, batch([event(2)]), { authorization });
+      expect(held.status).toBe(429);
+      expect(held.body).toEqual({ message: 'Too many failed logins: try again later' });
+      expect(Number(held.headers.get('retry-after'))).toBeGreaterThan(0);
+    }
+    expect(receiver.applied).toEqual([]);
   });
 
   it('refuses a malformed body with a 400 and keeps nothing of it', async () => {

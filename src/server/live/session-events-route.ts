@@ -9,6 +9,8 @@ import {
 } from '../../contract/live.ts';
 import { EMPTY_JSON_BODY } from '../http/body.ts';
 import { HttpError, badRequest } from '../http/errors.ts';
+import type { LoginThrottle } from '../http/login-throttle.ts';
+import { API_ERRORS } from '../../contract/api-errors.ts';
 import type { LiveStore } from './live-store.ts';
 
 // POST /webhooks/session-events: the tenant's platform tells this server that calls
@@ -23,7 +25,15 @@ export interface SessionEventsRouteOptions {
   store: Pick<LiveStore, 'claimEventIds'>;
   /** The events not seen before, in the order they came; called after the answer. */
   onEvents: (events: SessionEvent[]) => void;
+  /**
+   * Wrong credentials are failed logins, limited as the API's are (per client address, and
+   * for the webhook as a whole except from an address it has accepted lately).
+   */
+  throttle?: LoginThrottle;
 }
+
+/** The throttle's "tenant" for the webhook's failures. */
+const WEBHOOK = 'session-events webhook';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
@@ -43,7 +53,7 @@ function credentialsOf(request: FastifyRequest): { user: string; password: strin
 
 export async function sessionEventsRoute(
   app: FastifyInstance,
-  { user, password, store, onEvents }: SessionEventsRouteOptions,
+  { user, password, store, onEvents, throttle }: SessionEventsRouteOptions,
 ) {
   const expectedUser = digest(user);
   const expectedPassword = digest(password);
@@ -53,15 +63,23 @@ export async function sessionEventsRoute(
     {
       bodyLimit: SESSION_EVENTS_BODY_LIMIT,
       onRequest: async (request) => {
+        const wait = throttle?.wait(request.ip, WEBHOOK) ?? 0;
+        if (wait > 0) {
+          throw new HttpError(429, API_ERRORS.tooManyFailedLogins.message, {
+            'Retry-After': String(wait),
+          });
+        }
         const given = credentialsOf(request) ?? { user: '', password: '' };
         // Both compared, always: which one was wrong must not show in the time taken.
         const userOk = sameSecret(given.user, expectedUser);
         const passwordOk = sameSecret(given.password, expectedPassword);
         if (!(userOk && passwordOk)) {
+          throttle?.failed(request.ip, WEBHOOK);
           throw new HttpError(401, 'The session events credentials are not valid', {
             'WWW-Authenticate': 'Basic realm="session-events", charset="UTF-8"',
           });
         }
+        throttle?.succeeded(request.ip, WEBHOOK);
       },
     },
     async (request, reply): Promise<SessionEventsReceipt> => {
