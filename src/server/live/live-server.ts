@@ -4,7 +4,11 @@ import type { ServerConfig } from '../config.ts';
 import type { DeskLiveOptions } from '../desk/api-routes.ts';
 import type { Sessions } from '../desk/sessions.ts';
 import { startEmulatorChangeFeed } from '../emulator/change-feed.ts';
-import { SessionEventsSender, sessionEventsOf } from '../emulator/session-events-sender.ts';
+import {
+  SessionEventsSender,
+  sessionEventsOf,
+  type SessionEventsSenderStats,
+} from '../emulator/session-events-sender.ts';
 import { LOCKS, type Postgres } from '../db/postgres.ts';
 import { holdLeadership, type Leadership } from '../db/postgres-leadership.ts';
 import { listen } from '../db/postgres-notifications.ts';
@@ -43,7 +47,7 @@ export interface LiveServer {
   hub: FeedHub;
   /** For the desk API: the stream's route, and what its writes tell the feed. */
   desk: DeskLiveOptions;
-  stats(): { hub: FeedHubStats; tenant?: TenantFeedStats };
+  stats(): { hub: FeedHubStats; tenant?: TenantFeedStats; sender?: SessionEventsSenderStats };
   /**
    * Whether this server reads the tenant for the live feed now: always one fronting a
    * tenant alone; of several sharing a database, the one holding the lock (none while no
@@ -86,6 +90,7 @@ export async function startLiveServer(
   const stops: Array<() => unknown> = [];
   const desk: DeskLiveOptions = { hub };
   let tenantFeed: TenantFeed | undefined;
+  let eventsSender: SessionEventsSender | undefined;
 
   if (emulator) {
     stops.push(
@@ -97,13 +102,13 @@ export async function startLiveServer(
       }),
     );
     if (config.EMULATOR_SESSION_EVENTS_URL) {
-      const sender = new SessionEventsSender({
+      const sender = (eventsSender = new SessionEventsSender({
         url: config.EMULATOR_SESSION_EVENTS_URL,
         user: config.EMULATOR_SESSION_EVENTS_USER,
         password: config.EMULATOR_SESSION_EVENTS_PASSWORD,
         dataDir: config.DATA_DIR,
         log,
-      });
+      }));
       const stop = emulator.calls.onCommit((changes) =>
         sender.enqueue(sessionEventsOf(changes, emulator.deskTenant.id)),
       );
@@ -192,7 +197,11 @@ export async function startLiveServer(
   return {
     hub,
     desk,
-    stats: () => ({ hub: hub.stats(), ...(tenantFeed ? { tenant: tenantFeed.stats() } : {}) }),
+    stats: () => ({
+      hub: hub.stats(),
+      ...(tenantFeed ? { tenant: tenantFeed.stats() } : {}),
+      ...(eventsSender ? { sender: eventsSender.stats() } : {}),
+    }),
     readsTenant: () => Boolean(tenantFeed) && (leadership?.leader ?? true),
   };
 }

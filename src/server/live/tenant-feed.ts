@@ -64,6 +64,8 @@ export interface TenantFeedStats {
   listReads: number;
   /** Calls published since start. */
   published: number;
+  /** Calls named by the webhook and not read yet (with one being read: at least 1). */
+  waiting: number;
 }
 
 const CURSOR = 'tenant-poller';
@@ -99,7 +101,7 @@ export class TenantFeed {
   }
 
   stats(): TenantFeedStats {
-    return { ...this.counters };
+    return { ...this.counters, waiting: this.pending.size + (this.draining ? 1 : 0) };
   }
 
   /** Starts the poller; resolves once its first look is done (no caller needs to wait). */
