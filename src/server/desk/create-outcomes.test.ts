@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Json } from '../test/api-helpers.ts';
-import { deskHeaders, signIn } from '../test/sign-in.ts';
-import { startTenantPair, type TenantPair } from '../test/tenant-pair.ts';
+import { deskRequest, signIn } from '../test/sign-in.ts';
+import { requestAsIntegration, startTenantPair, type TenantPair } from '../test/tenant-pair.ts';
 
 // A create whose answer never came (the tenant too slow, the request lost on the way) may
 // or may not have placed the call. Against the emulator with its faults set, behind a front
@@ -11,27 +11,11 @@ let pair: TenantPair;
 let admin: string;
 let agent: string;
 
-async function desk(secret: string, method: string, path: string, body?: unknown) {
-  const response = await fetch(`${pair.front.baseUrl}/desk/api${path}`, {
-    method,
-    headers: {
-      ...deskHeaders(secret),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? (JSON.parse(text) as unknown) : null };
-}
+const desk = (secret: string, method: string, path: string, body?: unknown) =>
+  deskRequest(pair.front.baseUrl, secret, method, path, body);
 
-/** The test's own requests to the tenant, waiting out a 429 like any integration. */
-async function tenantRequest(method: string, path: string, body?: unknown) {
-  for (;;) {
-    const answer = await pair.tenant.request(method, path, body === undefined ? {} : { body });
-    if (answer.status !== 429) return answer;
-    await new Promise((r) => setTimeout(r, Number(answer.headers.get('retry-after') ?? 1) * 1000));
-  }
-}
+const tenantRequest = (method: string, path: string, body?: unknown) =>
+  requestAsIntegration(pair.tenant, method, path, body);
 
 beforeAll(async () => {
   pair = await startTenantPair({ front: { UPSTREAM_TIMEOUT_MS: 600 } });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Json } from '../test/api-helpers.ts';
-import { deskHeaders, signIn } from '../test/sign-in.ts';
-import { startTenantFleet, type TenantFleet } from '../test/tenant-pair.ts';
+import { deskHeaders, deskRequest, signIn } from '../test/sign-in.ts';
+import { requestAsIntegration, startTenantFleet, type TenantFleet } from '../test/tenant-pair.ts';
 import { testDatabase, type TestDatabase } from '../test/test-database.ts';
 import type { TestServer } from '../test/test-server.ts';
 
@@ -15,33 +15,11 @@ let one: TestServer;
 let two: TestServer;
 let statuses: number[] = [];
 
-async function desk(
-  server: TestServer,
-  secret: string,
-  method: string,
-  path: string,
-  body?: unknown,
-) {
-  const response = await fetch(`${server.baseUrl}/desk/api${path}`, {
-    method,
-    headers: {
-      ...deskHeaders(secret),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? (JSON.parse(text) as unknown) : null };
-}
+const desk = (server: TestServer, secret: string, method: string, path: string, body?: unknown) =>
+  deskRequest(server.baseUrl, secret, method, path, body);
 
-/** The test's own requests to the tenant, waiting out a 429 as the service asks. */
-async function tenantRequest(method: string, path: string, body?: unknown) {
-  for (;;) {
-    const answer = await fleet.tenant.request(method, path, body === undefined ? {} : { body });
-    if (answer.status !== 429) return answer;
-    await new Promise((r) => setTimeout(r, Number(answer.headers.get('retry-after') ?? 1) * 1000));
-  }
-}
+const tenantRequest = (method: string, path: string, body?: unknown) =>
+  requestAsIntegration(fleet.tenant, method, path, body);
 
 beforeAll(async () => {
   database = await testDatabase();

@@ -4,7 +4,7 @@ import { parseConfig } from '../config.ts';
 import type { Json } from '../test/api-helpers.ts';
 import { deskHeaders, signIn } from '../test/sign-in.ts';
 import { freePort } from '../test/free-port.ts';
-import { startTenantPair, type TenantPair } from '../test/tenant-pair.ts';
+import { requestAsIntegration, startTenantPair, type TenantPair } from '../test/tenant-pair.ts';
 import { tenantUpstream } from '../upstream/tenant-upstream.ts';
 import { UpstreamError } from '../upstream/upstream.ts';
 
@@ -34,17 +34,8 @@ async function desk(secret: string, method: string, path: string, body?: unknown
   };
 }
 
-/**
- * The test's own requests to the tenant: another integration sharing its 10 requests a
- * second, so it waits out a 429 as the real service asks (Retry-After) and goes on.
- */
-async function tenantRequest(method: string, path: string, body?: unknown) {
-  for (;;) {
-    const answer = await pair.tenant.request(method, path, body === undefined ? {} : { body });
-    if (answer.status !== 429) return answer;
-    await new Promise((r) => setTimeout(r, Number(answer.headers.get('retry-after') ?? 1) * 1000));
-  }
-}
+const tenantRequest = (method: string, path: string, body?: unknown) =>
+  requestAsIntegration(pair.tenant, method, path, body);
 
 beforeAll(async () => {
   pair = await startTenantPair();

@@ -88,3 +88,20 @@ export async function startTenantPair(
   const { tenant, fronts, close } = await startTenantFleet({ ...options, fronts: 1 });
   return { tenant, front: fronts[0]!, close };
 }
+
+/**
+ * A test's own request to the tenant: another integration sharing its 10 requests a second,
+ * so it waits out a 429 as the real service asks (Retry-After) and goes on.
+ */
+export async function requestAsIntegration(
+  tenant: TestServer,
+  method: string,
+  path: string,
+  body?: unknown,
+) {
+  for (;;) {
+    const answer = await tenant.request(method, path, body === undefined ? {} : { body });
+    if (answer.status !== 429) return answer;
+    await new Promise((r) => setTimeout(r, Number(answer.headers.get('retry-after') ?? 1) * 1000));
+  }
+}
