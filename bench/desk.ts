@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +7,7 @@ import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { signIn } from '../src/server/test/sign-in.ts';
 import { freePort } from '../src/server/test/free-port.ts';
-import { fixtureApi } from './fixture-api.ts';
+import { fixtureApi, spawnLocalServer } from './fixture-api.ts';
 
 // `npm run bench:desk`: the desk in Chromium, on the production build (`npm run bench:desk`
 // builds what is stale) served by the built server on a fresh database. Figures, not
@@ -79,32 +79,11 @@ async function startServer(): Promise<{ origin: string; child: ChildProcess; dat
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-bench-desk-'));
   // The server as it ships (npm start runs the same bundle).
-  const child = spawn(process.execPath, ['--enable-source-maps', serverEntry], {
-    cwd: root,
-    env: {
-      ...env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      RATE_LIMIT_PER_SECOND: '0',
-      // Calls stay where the bench puts them: no autoplayed progress under the figures.
-      EMULATOR_AUTOPLAY: '0',
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const origin = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the server exited (${child.exitCode})`);
-    try {
-      if ((await fetch(`${origin}/healthz`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error('the server did not start within 30 s');
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const { origin, child } = await spawnLocalServer(
+    'the server',
+    ['--enable-source-maps', serverEntry],
+    { PORT: String(port), DATA_DIR: dataDir },
+  );
   return { origin, child, dataDir };
 }
 

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +8,7 @@ import { startCountingProxy } from './counting-proxy.ts';
 import { freePort } from '../src/server/test/free-port.ts';
 import { openHeadlessDesks, type HeadlessDesks } from './live-clients.ts';
 import { deskSecret, deskSession } from './live-session.ts';
-import { fixtureApi } from './fixture-api.ts';
+import { fixtureApi, spawnLocalServer } from './fixture-api.ts';
 
 // `npm run bench:live`: the live feed (issue 10). Figures, not pass/fail; docs/performance.md
 // ("Live") says how to read them.
@@ -64,33 +64,12 @@ async function startServer(name: string, extra: Record<string, string>): Promise
   const port = Number(extra.PORT ?? (await freePort()));
   const dataDir = join(scratch, name);
   mkdirSync(dataDir, { recursive: true });
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
-    cwd: root,
-    env: {
-      ...env,
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      RATE_LIMIT_PER_SECOND: '0',
-      EMULATOR_AUTOPLAY: '0',
-      LOG_LEVEL: 'warn',
-      ...extra,
-      PORT: String(port),
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const { origin, child } = await spawnLocalServer(
+    name,
+    ['--import', 'tsx', 'src/server/main.ts'],
+    { ...extra, PORT: String(port), DATA_DIR: dataDir },
+  );
   children.push(child);
-  const origin = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`${name} exited (${child.exitCode})`);
-    try {
-      if ((await fetch(`${origin}/healthz`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`${name} did not start within 30 s`);
-    await sleep(100);
-  }
   return { origin, child };
 }
 

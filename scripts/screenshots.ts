@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { freePort } from '../src/server/test/free-port.ts';
 import { signIn } from '../src/server/test/sign-in.ts';
-import { fixtureApi } from '../bench/fixture-api.ts';
+import { fixtureApi, spawnLocalServer } from '../bench/fixture-api.ts';
 
 // `npm run screenshots`: the main screens of the desk, taken from the real desk (the
 // production build and the real server on a fresh database, calls made through the Call
@@ -21,32 +20,11 @@ async function startServer() {
   }
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-screenshots-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      RATE_LIMIT_PER_SECOND: '0',
-      // The calls stay where this script puts them.
-      EMULATOR_AUTOPLAY: '0',
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const origin = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the server exited (${child.exitCode})`);
-    try {
-      if ((await fetch(`${origin}/healthz`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error('the server did not start within 30 s');
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const { origin, child } = await spawnLocalServer(
+    'the server',
+    ['--import', 'tsx', 'src/server/main.ts'],
+    { PORT: String(port), DATA_DIR: dataDir },
+  );
   return {
     origin,
     stop() {
